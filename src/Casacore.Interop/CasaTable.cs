@@ -1,0 +1,165 @@
+using System.Runtime.InteropServices;
+
+namespace MmsMpi.Casacore;
+
+/// <summary>Describes one column: element type, whether cells are arrays, and the fixed ndim (0 if free).</summary>
+public readonly record struct ColumnInfo(string Name, CasaType Type, bool IsArray, int NDim);
+
+/// <summary>A strided in-cell slice, one entry per cell axis (for visibilities: corr, chan).</summary>
+public sealed record CellSlice(long[] Start, long[] Length, long[] Stride)
+{
+    public int NDim => Start.Length;
+}
+
+/// <summary>
+/// One open casacore table (a plain table, a MeasurementSet main table, a subtable or a reference table
+/// from a query). Not thread safe: open a table per thread (casacore issue #1163).
+/// </summary>
+public sealed unsafe class CasaTable : IDisposable
+{
+    private nint _handle;
+
+    private CasaTable(nint handle) => _handle = handle;
+
+    public static CasaTable Open(string path, bool writable = false) =>
+        new(Native.CheckHandle(Native.cs_table_open(path, writable ? 1 : 0)));
+
+    /// <summary>Opens a subtable of this table by its keyword name (e.g. "SPECTRAL_WINDOW").</summary>
+    public CasaTable OpenSubtable(string keyword, bool writable = false) => Open(Path.Combine(Name, keyword), writable);
+
+    private nint H => _handle != 0 ? _handle : throw new ObjectDisposedException(nameof(CasaTable));
+
+    public long NRow => Native.Check(Native.cs_table_nrow(H));
+
+    public string Name => Native.ReadString((b, n) => Native.cs_table_name(H, (byte*)b, n));
+
+    public IReadOnlyList<string> ColumnNames => Lines(Native.ReadString((b, n) => Native.cs_table_colnames(H, (byte*)b, n)));
+
+    public bool HasColumn(string col) => ColumnNames.Contains(col);
+
+    /// <summary>Subtables referenced by table keywords (e.g. ANTENNA, SPECTRAL_WINDOW).</summary>
+    public IReadOnlyList<string> SubtableNames => Lines(Native.ReadString((b, n) => Native.cs_table_subtables(H, (byte*)b, n)));
+
+    /// <summary>table.info as (type, subtype, readme).</summary>
+    public (string Type, string SubType, string Readme) Info
+    {
+        get
+        {
+            var parts = Native.ReadString((b, n) => Native.cs_table_info(H, (byte*)b, n)).Split('\n', 3);
+            return (parts[0], parts.Length > 1 ? parts[1] : "", parts.Length > 2 ? parts[2] : "");
+        }
+    }
+
+    public ColumnInfo Describe(string col)
+    {
+        Native.Check(Native.cs_table_coldesc(H, col, out int type, out int isArray, out int ndim));
+        return new ColumnInfo(col, (CasaType)type, isArray != 0, ndim);
+    }
+
+    /// <summary>Runs TaQL with this table as $1 (e.g. "select from $1 where SCAN_NUMBER==2").</summary>
+    public CasaTable Query(string taql) => new(Native.CheckHandle(Native.cs_table_query(H, taql)));
+
+    /// <summary>Row numbers of this (reference) table in its root table.</summary>
+    public long[] RowNumbers()
+    {
+        var rows = new long[NRow];
+        fixed (long* p = rows) Native.Check(Native.cs_table_rownumbers(H, p, rows.Length));
+        return rows;
+    }
+
+    public void Flush() => Native.Check(Native.cs_table_flush(H));
+
+    public void AddRows(long n) => Native.Check(Native.cs_table_add_rows(H, n));
+
+    public void RemoveRows(ReadOnlySpan<long> rows)
+    {
+        fixed (long* p = rows) Native.Check(Native.cs_table_remove_rows(H, p, rows.Length));
+    }
+
+    /// <summary>Copies n rows of src (from srcStart) to this table at dstStart, adding rows as needed.</summary>
+    public void CopyRowsFrom(CasaTable src, long dstStart, long srcStart, long n) =>
+        Native.Check(Native.cs_table_copy_rows(H, src.H, dstStart, srcStart, n));
+
+    /// <summary>Deep copy to a new plain table (subtables included), keeping storage managers.</summary>
+    public void DeepCopy(string path, bool noRows = false) => Native.Check(Native.cs_table_deep_copy(H, path, noRows ? 1 : 0));
+
+    public void RemoveColumn(string col) => Native.Check(Native.cs_table_remove_column(H, col));
+
+    public bool IsDefined(string col, long row) => Native.Check(Native.cs_table_cell_defined(H, col, row)) != 0;
+
+    /// <summary>Reads rows [row0, row0+nrow) of a column into dest (row-major: row, then cell axes reversed).</summary>
+    public void GetColumn<T>(string col, long row0, long nrow, Span<T> dest, CellSlice? slice = null) where T : unmanaged =>
+        ColumnIo(col, row0, nrow, MemoryMarshal.AsBytes(dest), TypeOf<T>(), dest.Length, slice, write: false);
+
+    /// <summary>Writes rows [row0, row0+nrow) of a column from src.</summary>
+    public void PutColumn<T>(string col, long row0, long nrow, ReadOnlySpan<T> src, CellSlice? slice = null) where T : unmanaged =>
+        ColumnIo(col, row0, nrow, MemoryMarshal.AsBytes(src), TypeOf<T>(), src.Length, slice, write: true);
+
+    /// <summary>A whole scalar column.</summary>
+    public T[] GetColumn<T>(string col) where T : unmanaged
+    {
+        var v = new T[NRow];
+        if (v.Length > 0) GetColumn<T>(col, 0, v.Length, v);
+        return v;
+    }
+
+    public void PutColumn<T>(string col, ReadOnlySpan<T> values) where T : unmanaged => PutColumn(col, 0, values.Length, values);
+
+    /// <summary>One array cell and its shape (casacore axis order); an undefined cell gives an empty array.</summary>
+    public T[] GetCell<T>(string col, long row, out long[] shape) where T : unmanaged
+    {
+        var shp = new long[8];
+        long n;
+        int ndim;
+        fixed (long* ps = shp) n = Native.Check(Native.cs_cell_get_array(H, col, row, (int)TypeOf<T>(), null, 0, ps, shp.Length, out ndim));
+        var values = new T[n];
+        fixed (T* pv = values)
+        fixed (long* ps = shp)
+            Native.Check(Native.cs_cell_get_array(H, col, row, (int)TypeOf<T>(), pv, n, ps, shp.Length, out ndim));
+        shape = shp[..ndim];
+        return values;
+    }
+
+    public T[] GetCell<T>(string col, long row) where T : unmanaged => GetCell<T>(col, row, out _);
+
+    public void PutCell<T>(string col, long row, ReadOnlySpan<T> values, params long[] shape) where T : unmanaged
+    {
+        if (shape.Length == 0) shape = [values.Length];
+        fixed (T* pv = values)
+        fixed (long* ps = shape)
+            Native.Check(Native.cs_cell_put_array(H, col, row, (int)TypeOf<T>(), pv, shape.Length, ps));
+    }
+
+    public string GetString(string col, long row) =>
+        Native.ReadString((b, n) => Native.cs_cell_get_string(H, col, row, (byte*)b, n));
+
+    public string[] GetStrings(string col) => Enumerable.Range(0, (int)NRow).Select(r => GetString(col, r)).ToArray();
+
+    public void PutString(string col, long row, string value) => Native.Check(Native.cs_cell_put_string(H, col, row, value));
+
+    public void Dispose()
+    {
+        if (_handle == 0) return;
+        Native.cs_table_close(_handle);
+        _handle = 0;
+    }
+
+    private void ColumnIo(string col, long row0, long nrow, ReadOnlySpan<byte> bytes, CasaType type, long nelem, CellSlice? slice, bool write)
+    {
+        int nd = slice?.NDim ?? 0;
+        fixed (byte* pb = bytes)
+        fixed (long* ps = slice?.Start, pl = slice?.Length, pi = slice?.Stride)
+            Native.Check(Native.cs_col_io(H, col, row0, nrow, (int)type, pb, nelem, nd, ps, pl, pi, write ? 1 : 0));
+    }
+
+    internal static CasaType TypeOf<T>() where T : unmanaged =>
+        typeof(T) == typeof(bool) ? CasaType.Bool
+        : typeof(T) == typeof(int) ? CasaType.Int
+        : typeof(T) == typeof(float) ? CasaType.Float
+        : typeof(T) == typeof(double) ? CasaType.Double
+        : typeof(T) == typeof(ComplexF) ? CasaType.Complex
+        : typeof(T) == typeof(long) ? CasaType.Int64
+        : throw new NotSupportedException($"no casacore element type for {typeof(T).Name}");
+
+    private static IReadOnlyList<string> Lines(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+}

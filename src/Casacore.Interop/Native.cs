@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+
+namespace MmsMpi.Casacore;
+
+/// <summary>Element type codes shared with the C++ shim (shim.h, CsType).</summary>
+public enum CasaType
+{
+    Bool = 0,
+    Int = 1,
+    Float = 2,
+    Double = 3,
+    Complex = 4,
+    Int64 = 5,
+    String = 6,
+}
+
+/// <summary>A single-precision complex visibility, laid out as casacore's Complex (two floats).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly record struct ComplexF(float Re, float Im);
+
+/// <summary>Raised when casacore reports an error; the message is casacore's own.</summary>
+public sealed class CasacoreException(string message) : Exception(message);
+
+/// <summary>P/Invoke declarations of libcasashim (tables.cpp and friends). Only ints, doubles, pointers cross.</summary>
+internal static unsafe partial class Native
+{
+    private const string Lib = "casashim";
+
+    [LibraryImport(Lib)] internal static partial nint cs_last_error();
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint cs_table_open(string path, int writable);
+    [LibraryImport(Lib)] internal static partial int cs_table_close(nint t);
+    [LibraryImport(Lib)] internal static partial long cs_table_nrow(nint t);
+    [LibraryImport(Lib)] internal static partial int cs_table_flush(nint t);
+    [LibraryImport(Lib)] internal static partial long cs_table_name(nint t, byte* buf, long len);
+    [LibraryImport(Lib)] internal static partial long cs_table_colnames(nint t, byte* buf, long len);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_coldesc(nint t, string col, out int type, out int isArray, out int ndim);
+    [LibraryImport(Lib)] internal static partial long cs_table_subtables(nint t, byte* buf, long len);
+    [LibraryImport(Lib)] internal static partial long cs_table_info(nint t, byte* buf, long len);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint cs_table_query(nint t, string command);
+    [LibraryImport(Lib)] internal static partial long cs_table_rownumbers(nint t, long* rows, long n);
+    [LibraryImport(Lib)] internal static partial int cs_table_add_rows(nint t, long n);
+    [LibraryImport(Lib)] internal static partial int cs_table_remove_rows(nint t, long* rows, long n);
+    [LibraryImport(Lib)] internal static partial int cs_table_copy_rows(nint dst, nint src, long dstStart, long srcStart, long n);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_deep_copy(nint t, string path, int noRows);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_remove_column(nint t, string col);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_cell_defined(nint t, string col, long row);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int cs_col_io(nint t, string col, long row0, long nrow, int type, void* buf, long nelem,
+        int sliceNdim, long* start, long* length, long* stride, int write);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long cs_cell_get_array(nint t, string col, long row, int type, void* buf, long maxelem, long* shape, int maxdim, out int ndim);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int cs_cell_put_array(nint t, string col, long row, int type, void* buf, int ndim, long* shape);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial long cs_cell_get_string(nint t, string col, long row, byte* buf, long len);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_cell_put_string(nint t, string col, long row, string value);
+
+    internal static string LastError() => Marshal.PtrToStringUTF8(cs_last_error()) ?? "unknown casacore error";
+
+    /// <summary>Throws the shim's last error when a call returned a negative status.</summary>
+    internal static long Check(long status) => status < 0 ? throw new CasacoreException(LastError()) : status;
+
+    internal static nint CheckHandle(nint handle) => handle == 0 ? throw new CasacoreException(LastError()) : handle;
+
+    /// <summary>Calls a shim function that fills a text buffer and returns the length it needs.</summary>
+    internal static string ReadString(Func<nint, long, long> fill)
+    {
+        long need = Check(fill(0, 0));
+        var buf = new byte[need + 1];
+        fixed (byte* p = buf) Check(fill((nint)p, buf.Length));
+        return System.Text.Encoding.UTF8.GetString(buf, 0, (int)need);
+    }
+}

@@ -1,0 +1,44 @@
+// C API of the casacore shim. Every function catches C++ exceptions, stores the message for
+// cs_last_error() and returns -1 (or a null handle): no exception ever crosses into .NET.
+#pragma once
+#include <cstdint>
+#include <exception>
+#include <string>
+
+#define SHIM_API extern "C" __attribute__((visibility("default")))
+
+namespace shim {
+void set_error(const std::string& message);
+
+// Runs f; on any exception records the message and returns -1, else returns f's result (or 0).
+template <class F>
+int64_t guarded(F&& f) {
+  try {
+    if constexpr (std::is_void_v<decltype(f())>) {
+      f();
+      return 0;
+    } else {
+      return static_cast<int64_t>(f());
+    }
+  } catch (const std::exception& e) {
+    set_error(e.what());
+  } catch (...) {
+    set_error("unknown C++ exception in casacore shim");
+  }
+  return -1;
+}
+
+// Copies s into buf (NUL terminated, truncated to len-1) and returns the full length s needs.
+int64_t copy_out(const std::string& s, char* buf, int64_t len);
+}  // namespace shim
+
+// Element type codes shared with C# (CasaType enum).
+enum CsType : int {
+  CS_BOOL = 0,
+  CS_INT = 1,
+  CS_FLOAT = 2,
+  CS_DOUBLE = 3,
+  CS_COMPLEX = 4,
+  CS_INT64 = 5,
+  CS_STRING = 6,
+};

@@ -1,0 +1,269 @@
+// Generic table access: open/close, queries, bulk column I/O, per-cell access for small subtables.
+#include <casacore/casa/Arrays/ArrayMath.h>
+#include <casacore/tables/TaQL/TableParse.h>
+#include <casacore/tables/Tables/ArrayColumn.h>
+#include <casacore/tables/Tables/ScalarColumn.h>
+#include <casacore/tables/Tables/Table.h>
+#include <casacore/tables/Tables/TableCopy.h>
+#include <casacore/tables/Tables/TableRecord.h>
+#include <casacore/tables/Tables/TableLock.h>
+
+#include <sstream>
+
+#include "shim.h"
+#include "typed.h"
+
+using namespace casacore;
+
+namespace {
+Table& T(void* h) {
+  if (h == nullptr) throw std::runtime_error("null table handle");
+  return *static_cast<Table*>(h);
+}
+
+IPosition to_ipos(const int64_t* v, int n) {
+  IPosition p(n);
+  for (int i = 0; i < n; ++i) p[i] = v[i];
+  return p;
+}
+
+void* open_table(const char* path, int writable) {
+  Table* t = nullptr;
+  shim::guarded([&] {
+    const Table::TableOption opt = writable ? Table::Update : Table::Old;
+    t = new Table(String(path), TableLock(TableLock::AutoNoReadLocking), opt);
+  });
+  return t;
+}
+
+// Reads (get=true) or writes a range of rows of a scalar or array column with an optional in-cell slice.
+template <class T>
+void column_range(Table& t, const String& col, rownr_t row0, rownr_t nrow, void* buf, int64_t nelem,
+                  const Slicer* cellSlice, bool get) {
+  const ColumnDesc& cd = t.tableDesc().columnDesc(col);
+  const Slicer rows(IPosition(1, row0), IPosition(1, nrow));
+  if (cd.isScalar()) {
+    if (nelem != static_cast<int64_t>(nrow)) throw std::runtime_error("buffer size mismatch for column " + col);
+    Vector<T> v(IPosition(1, nrow), static_cast<T*>(buf), SHARE);
+    ScalarColumn<T> c(t, col);
+    if (get) c.getColumnRange(rows, v); else c.putColumnRange(rows, v);
+    return;
+  }
+  ArrayColumn<T> c(t, col);
+  IPosition cell = c.shape(row0);
+  if (cellSlice != nullptr) {
+    IPosition blc, trc, inc;
+    cell = cellSlice->inferShapeFromSource(cell, blc, trc, inc);
+  }
+  IPosition shape = cell.concatenate(IPosition(1, nrow));
+  if (nelem != static_cast<int64_t>(shape.product()))
+    throw std::runtime_error("buffer size mismatch for column " + col + ": cells are " + cell.toString());
+  Array<T> a(shape, static_cast<T*>(buf), SHARE);
+  if (cellSlice != nullptr) {
+    if (get) c.getColumnRange(rows, *cellSlice, a); else c.putColumnRange(rows, *cellSlice, a);
+  } else {
+    if (get) c.getColumnRange(rows, a); else c.putColumnRange(rows, a);
+  }
+}
+
+struct ColumnRange {
+  template <class T>
+  void operator()(Table& t, const String& col, rownr_t row0, rownr_t nrow, void* buf, int64_t nelem,
+                  const Slicer* slice, bool get) const {
+    column_range<T>(t, col, row0, nrow, buf, nelem, slice, get);
+  }
+};
+
+struct CellArray {
+  // Reads one cell into buf (at most maxelem elements); returns the element count and fills shape.
+  template <class T>
+  int64_t get(Table& t, const String& col, rownr_t row, void* buf, int64_t maxelem, int64_t* shape, int maxdim,
+              int* ndim) const {
+    ArrayColumn<T> c(t, col);
+    if (!c.isDefined(row)) { *ndim = 0; return 0; }
+    Array<T> a = c(row);
+    if (static_cast<int>(a.ndim()) > maxdim) throw std::runtime_error("cell has too many dimensions");
+    *ndim = a.ndim();
+    for (size_t i = 0; i < a.ndim(); ++i) shape[i] = a.shape()[i];
+    const int64_t n = a.nelements();
+    if (n <= maxelem) {
+      Array<T> out(a.shape(), static_cast<T*>(buf), SHARE);
+      out = a;
+    }
+    return n;
+  }
+  template <class T>
+  void put(Table& t, const String& col, rownr_t row, const void* buf, int ndim, const int64_t* shape) const {
+    ArrayColumn<T> c(t, col);
+    Array<T> a(to_ipos(shape, ndim), static_cast<T*>(const_cast<void*>(buf)), SHARE);
+    c.put(row, a);
+  }
+};
+}  // namespace
+
+SHIM_API void* cs_table_open(const char* path, int writable) { return open_table(path, writable); }
+
+SHIM_API int cs_table_close(void* t) {
+  return shim::guarded([&] { delete static_cast<Table*>(t); });
+}
+
+SHIM_API int64_t cs_table_nrow(void* t) {
+  return shim::guarded([&] { return static_cast<int64_t>(T(t).nrow()); });
+}
+
+SHIM_API int cs_table_flush(void* t) {
+  return shim::guarded([&] { T(t).flush(); });
+}
+
+SHIM_API int64_t cs_table_name(void* t, char* buf, int64_t len) {
+  return shim::guarded([&] { return shim::copy_out(T(t).tableName(), buf, len); });
+}
+
+// Column names, one per line.
+SHIM_API int64_t cs_table_colnames(void* t, char* buf, int64_t len) {
+  return shim::guarded([&] {
+    std::ostringstream os;
+    for (const String& n : T(t).tableDesc().columnNames()) os << n << '\n';
+    return shim::copy_out(os.str(), buf, len);
+  });
+}
+
+// Column description: element type code, 1 if it is an array column, fixed ndim (0 if free) -> packed.
+SHIM_API int cs_table_coldesc(void* t, const char* col, int* type, int* isArray, int* ndim) {
+  return shim::guarded([&] {
+    const ColumnDesc& cd = T(t).tableDesc().columnDesc(col);
+    *type = typed::code_of(cd.dataType());
+    *isArray = cd.isArray() ? 1 : 0;
+    *ndim = cd.ndim();
+  });
+}
+
+// Subtable keywords of the table, "NAME\n" per line.
+SHIM_API int64_t cs_table_subtables(void* t, char* buf, int64_t len) {
+  return shim::guarded([&] {
+    std::ostringstream os;
+    const TableRecord& kw = T(t).keywordSet();
+    for (uInt i = 0; i < kw.nfields(); ++i)
+      if (kw.type(i) == TpTable) os << kw.name(i) << '\n';
+    return shim::copy_out(os.str(), buf, len);
+  });
+}
+
+// "type\nsubtype\nreadme".
+SHIM_API int64_t cs_table_info(void* t, char* buf, int64_t len) {
+  return shim::guarded([&] {
+    const TableInfo& info = T(t).tableInfo();
+    return shim::copy_out(info.type() + "\n" + info.subType() + "\n" + info.readme(), buf, len);
+  });
+}
+
+// Runs a TaQL command in which $1 is the given table; returns a new table handle (null on error).
+SHIM_API void* cs_table_query(void* t, const char* command) {
+  Table* out = nullptr;
+  shim::guarded([&] {
+    std::vector<const Table*> tabs{&T(t)};
+    out = new Table(tableCommand(command, tabs).table());
+  });
+  return out;
+}
+
+// Row numbers of a (reference) table in its root table.
+SHIM_API int64_t cs_table_rownumbers(void* t, int64_t* out, int64_t n) {
+  return shim::guarded([&] {
+    const RowNumbers rows = T(t).rowNumbers();
+    if (static_cast<int64_t>(rows.size()) != n) throw std::runtime_error("row number buffer size mismatch");
+    for (int64_t i = 0; i < n; ++i) out[i] = static_cast<int64_t>(rows[i]);
+    return n;
+  });
+}
+
+SHIM_API int cs_table_add_rows(void* t, int64_t n) {
+  return shim::guarded([&] { T(t).addRow(n); });
+}
+
+SHIM_API int cs_table_remove_rows(void* t, const int64_t* rows, int64_t n) {
+  return shim::guarded([&] {
+    Vector<rownr_t> v(n);
+    for (int64_t i = 0; i < n; ++i) v[i] = rows[i];
+    T(t).removeRow(v);
+  });
+}
+
+// Appends n rows of src (from srcStart) to dst at dstStart, column by column (columns of dst, by name).
+SHIM_API int cs_table_copy_rows(void* dst, void* src, int64_t dstStart, int64_t srcStart, int64_t n) {
+  return shim::guarded([&] {
+    Table& d = T(dst);
+    if (static_cast<int64_t>(d.nrow()) < dstStart + n) d.addRow(dstStart + n - d.nrow());
+    TableCopy::copyRows(d, T(src), dstStart, srcStart, n, True);
+  });
+}
+
+// Deep copy (all subtables too) to a new plain table; valueCopy keeps the storage managers.
+SHIM_API int cs_table_deep_copy(void* t, const char* path, int noRows) {
+  return shim::guarded([&] {
+    T(t).deepCopy(path, Table::New, True, Table::AipsrcEndian, noRows != 0);
+  });
+}
+
+SHIM_API int cs_table_remove_column(void* t, const char* col) {
+  return shim::guarded([&] { T(t).removeColumn(col); });
+}
+
+SHIM_API int cs_table_cell_defined(void* t, const char* col, int64_t row) {
+  return shim::guarded([&] { return TableColumn(T(t), col).isDefined(row) ? 1 : 0; });
+}
+
+// Bulk read/write of rows [row0, row0+nrow) of one column into/from a caller buffer of nelem elements.
+// Optional in-cell slice (ndim entries of start/length/stride; ndim 0 = whole cells).
+SHIM_API int cs_col_io(void* t, const char* col, int64_t row0, int64_t nrow, int type, void* buf, int64_t nelem,
+                       int sliceNdim, const int64_t* start, const int64_t* length, const int64_t* stride,
+                       int write) {
+  return shim::guarded([&] {
+    Slicer slicer;
+    const Slicer* sp = nullptr;
+    if (sliceNdim > 0) {
+      slicer = Slicer(to_ipos(start, sliceNdim), to_ipos(length, sliceNdim), to_ipos(stride, sliceNdim));
+      sp = &slicer;
+    }
+    typed::dispatch(type, ColumnRange{}, T(t), String(col), static_cast<rownr_t>(row0), static_cast<rownr_t>(nrow),
+                    buf, nelem, sp, write == 0);
+  });
+}
+
+SHIM_API int64_t cs_cell_get_array(void* t, const char* col, int64_t row, int type, void* buf, int64_t maxelem,
+                                   int64_t* shape, int maxdim, int* ndim) {
+  return shim::guarded([&] {
+    CellArray op;
+    switch (type) {
+      case CS_BOOL: return op.get<Bool>(T(t), col, row, buf, maxelem, shape, maxdim, ndim);
+      case CS_INT: return op.get<Int>(T(t), col, row, buf, maxelem, shape, maxdim, ndim);
+      case CS_FLOAT: return op.get<Float>(T(t), col, row, buf, maxelem, shape, maxdim, ndim);
+      case CS_DOUBLE: return op.get<Double>(T(t), col, row, buf, maxelem, shape, maxdim, ndim);
+      case CS_COMPLEX: return op.get<Complex>(T(t), col, row, buf, maxelem, shape, maxdim, ndim);
+      default: throw std::runtime_error("unsupported element type for cell access");
+    }
+  });
+}
+
+SHIM_API int cs_cell_put_array(void* t, const char* col, int64_t row, int type, const void* buf, int ndim,
+                               const int64_t* shape) {
+  return shim::guarded([&] {
+    CellArray op;
+    switch (type) {
+      case CS_BOOL: op.put<Bool>(T(t), col, row, buf, ndim, shape); break;
+      case CS_INT: op.put<Int>(T(t), col, row, buf, ndim, shape); break;
+      case CS_FLOAT: op.put<Float>(T(t), col, row, buf, ndim, shape); break;
+      case CS_DOUBLE: op.put<Double>(T(t), col, row, buf, ndim, shape); break;
+      case CS_COMPLEX: op.put<Complex>(T(t), col, row, buf, ndim, shape); break;
+      default: throw std::runtime_error("unsupported element type for cell access");
+    }
+  });
+}
+
+SHIM_API int64_t cs_cell_get_string(void* t, const char* col, int64_t row, char* buf, int64_t len) {
+  return shim::guarded([&] { return shim::copy_out(ScalarColumn<String>(T(t), col)(row), buf, len); });
+}
+
+SHIM_API int cs_cell_put_string(void* t, const char* col, int64_t row, const char* value) {
+  return shim::guarded([&] { ScalarColumn<String>(T(t), col).put(row, String(value)); });
+}
