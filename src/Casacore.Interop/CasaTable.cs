@@ -19,7 +19,7 @@ public sealed unsafe class CasaTable : IDisposable
 {
     private nint _handle;
 
-    private CasaTable(nint handle) => _handle = handle;
+    internal CasaTable(nint handle) => _handle = handle;
 
     public static CasaTable Open(string path, bool writable = false) =>
         new(Native.CheckHandle(Native.cs_table_open(path, writable ? 1 : 0)));
@@ -27,7 +27,7 @@ public sealed unsafe class CasaTable : IDisposable
     /// <summary>Opens a subtable of this table by its keyword name (e.g. "SPECTRAL_WINDOW").</summary>
     public CasaTable OpenSubtable(string keyword, bool writable = false) => Open(Path.Combine(Name, keyword), writable);
 
-    private nint H => _handle != 0 ? _handle : throw new ObjectDisposedException(nameof(CasaTable));
+    internal nint H => _handle != 0 ? _handle : throw new ObjectDisposedException(nameof(CasaTable));
 
     public long NRow => Native.Check(Native.cs_table_nrow(H));
 

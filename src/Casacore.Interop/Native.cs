@@ -54,6 +54,16 @@ internal static unsafe partial class Native
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial long cs_cell_get_string(nint t, string col, long row, byte* buf, long len);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_cell_put_string(nint t, string col, long row, string value);
 
+    [LibraryImport(Lib)] internal static partial nint cs_msselect(nint table, nint* exprs);
+    [LibraryImport(Lib)] internal static partial nint cs_sel_table(nint sel);
+    [LibraryImport(Lib)] internal static partial long cs_sel_ints(nint sel, int which, int* buf, long n);
+    [LibraryImport(Lib)] internal static partial int cs_sel_free(nint sel);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int cs_ms_create_like(nint src, string path, string dropColumns, string emptySubtables, int maxCorr, int maxChan);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int cs_ms_copy_runs(nint src, nint dst, long* runs, long nruns, long dstRow0, long* specs, long nspecs, string columns);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_mms_concat(string members, string output);
+
     internal static string LastError() => Marshal.PtrToStringUTF8(cs_last_error()) ?? "unknown casacore error";
 
     /// <summary>Throws the shim's last error when a call returned a negative status.</summary>

@@ -8,5 +8,7 @@ public static class TaskCommands
     public static IEnumerable<Command> All() =>
     [
         SimulateCommand.Create(),
+        PartitionCommand.Create(),
+        ListPartitionCommand.Create(),
     ];
 }
