@@ -1,0 +1,35 @@
+# Shared by demo.sh and test.sh: install what is missing (idempotent, quick when everything is there) and build.
+# Source it; it sets ROOT (the checkout) and MMSMPI_DLL (the built CLI).
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+export MMSMPI_DLL="$ROOT/src/Engine/bin/Release/net10.0/MmsMpi.dll"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Debian packages the project needs: casacore (headers, tools, python reader, measures data), Open MPI, the
+# native build tools, and iproute2 for the emulated cluster test.
+MMSMPI_PACKAGES=(casacore-dev casacore-tools python3-casacore casacore-data openmpi-bin libopenmpi-dev
+                 cmake pkg-config g++ make python3-numpy iproute2 procps)
+
+ensure_packages() {
+  local missing=()
+  for p in "${MMSMPI_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "Installing missing Debian packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=900 "${missing[@]}" >/dev/null
+  fi
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "ERROR: the .NET 10 SDK (dotnet) is not installed; install it from Microsoft's packages, then run again." >&2
+    exit 1
+  fi
+}
+
+build_release() {
+  echo "Building (Release, native shims included)..."
+  dotnet build "$ROOT/MmsMpi.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
+}
