@@ -12,7 +12,7 @@ public sealed record SpwReindex(IReadOnlyDictionary<int, int> Ddi, IReadOnlyDict
 
     /// <summary>
     /// Dense ids for the given DDIs: spws numbered in ascending spw id, DDIs by group (the spw axis's chunk, so
-    /// each chunk's DDIs are numbered from its ddistart) then by DDI id. Within a group both keep the input's row order.
+    /// each chunk's DDIs are numbered from its ddistart) then by DDI id, which is the DATA_DESCRIPTION row order.
     /// </summary>
     public static SpwReindex For(IEnumerable<DdiInfo> selected, Func<DdiInfo, int>? group = null)
     {

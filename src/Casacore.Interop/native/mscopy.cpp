@@ -193,6 +193,11 @@ SHIM_API int cs_ms_copy_runs(void* src, void* dst, const int64_t* runs, int64_t 
         case TpDouble: case TpArrayDouble: copy_column<Double>(in, out, from, to, rs, ss); break;
         case TpComplex: case TpArrayComplex: copy_column<Complex>(in, out, from, to, rs, ss); break;
         case TpInt64: case TpArrayInt64: copy_column<Int64>(in, out, from, to, rs, ss); break;
+        case TpUChar: case TpArrayUChar: copy_column<uChar>(in, out, from, to, rs, ss); break;
+        case TpShort: case TpArrayShort: copy_column<Short>(in, out, from, to, rs, ss); break;
+        case TpUInt: case TpArrayUInt: copy_column<uInt>(in, out, from, to, rs, ss); break;
+        case TpDComplex: case TpArrayDComplex: copy_column<DComplex>(in, out, from, to, rs, ss); break;
+        case TpArrayString: copy_column<String>(in, out, from, to, rs, ss); break;
         case TpString: copy_column<String>(in, out, from, to, rs, ss); break;
         default: throw std::runtime_error("cannot copy column " + from + " of this type");
       }

@@ -8,8 +8,7 @@ public static class InputVis
     /// <summary>Opens vis read-only, refusing a missing path or a table that is not a MeasurementSet.</summary>
     public static CasaTable OpenMs(string vis)
     {
-        if (string.IsNullOrWhiteSpace(vis) || !Directory.Exists(vis))
-            throw new UserError($"Visibility data set not found - please verify the name: '{vis}'");
+        RequireExists(vis);
         CasaTable ms;
         try { ms = CasaTable.Open(vis); }
         catch (CasacoreException e) { throw new UserError($"'{vis}' is not a MeasurementSet: {e.Message}"); }
@@ -22,6 +21,12 @@ public static class InputVis
             throw new UserError($"'{vis}' is not a MeasurementSet (missing {string.Join(", ", missing.DefaultIfEmpty("DATA_DESCRIPTION/SPECTRAL_WINDOW subtables"))})");
         }
         return ms;
+    }
+
+    public static void RequireExists(string vis)
+    {
+        if (string.IsNullOrWhiteSpace(vis) || !Directory.Exists(vis))
+            throw new UserError($"Visibility data set not found - please verify the name: '{vis}'");
     }
 
     /// <summary>Refuses an empty or existing outputvis, and an existing outputvis.flagversions (CASA's setupIO).</summary>

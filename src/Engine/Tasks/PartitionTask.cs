@@ -20,6 +20,7 @@ public sealed class PartitionTask(ICluster cluster)
         var clock = Stopwatch.StartNew();
         var axis = Parse(() => SeparationAxes.Parse(o.SeparationAxis));
         int nSubMs = Parse(() => NumSubMs.Resolve(o.NumSubMs, cluster.Workers));
+        InputVis.RequireExists(o.Vis);
         string vis = Path.GetFullPath(o.Vis);
         string output = InputVis.CheckOutput(o.OutputVis);
 

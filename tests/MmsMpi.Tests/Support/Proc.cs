@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace MmsMpi.Tests.Support;
+
+/// <summary>Result of a child process.</summary>
+public sealed record ProcResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>Runs child processes (the CLI, python-casacore, casacore tools, mpiexec) with a time limit.</summary>
+public static class Proc
+{
+    public static ProcResult Run(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, int timeoutSeconds = 300)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("TERM");
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeoutSeconds * 1000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(" ", args)} did not finish in {timeoutSeconds} s");
+        }
+        return new ProcResult(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>The MmsMpi CLI in one process (no mpiexec).</summary>
+    public static ProcResult MmsMpi(params string[] args) => Run("dotnet", [Repo.MmsMpiDll, .. args]);
+
+    /// <summary>The MmsMpi CLI under mpiexec through scripts/run-mpi.sh.</summary>
+    public static ProcResult MmsMpiUnderMpi(int ranks, params string[] args) =>
+        Run(Repo.Script("run-mpi.sh"), ["-n", ranks.ToString(), .. args], new Dictionary<string, string> { ["MMSMPI_DLL"] = Repo.MmsMpiDll });
+
+    /// <summary>Debian's python3 (which has python-casacore; the first python3 on PATH may not).</summary>
+    public static ProcResult Python(string script, params string[] args) => Run("/usr/bin/python3", ["-c", script, .. args]);
+}
