@@ -12,11 +12,15 @@ public class PartitionTests
     private static IEnumerable<TestCaseData> RealMsTimesAxis() =>
         RealData.Names.SelectMany(ms => Axes.Select(axis => new TestCaseData(ms, axis).SetName($"Partition_{ms}_{axis}")));
 
+    private static IEnumerable<TestCaseData> GeneratedMsTimesAxis() =>
+        Axes.Select(axis => new TestCaseData("generated", axis).SetName($"Partition_generated_{axis}"));
+
     [TestCaseSource(nameof(RealMsTimesAxis))]
+    [TestCaseSource(nameof(GeneratedMsTimesAxis))]
     public void MmsReadsAsTheInputMsAndHonoursTheAxis(string msName, string axis)
     {
         using var tmp = new TempDir();
-        var input = RealData.Path(msName);
+        var input = msName == "generated" ? GeneratedData.SmallMs : RealData.Path(msName);
         var mms = tmp["out.mms"];
         var r = Proc.MmsMpi("partition", "--vis", input, "--outputvis", mms, "--separationaxis", axis, "--numsubms", "3");
         Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());

@@ -20,13 +20,12 @@ public static class RealData
 
     private static string Unpack()
     {
-        var dir = Directory.CreateTempSubdirectory("mmsmpi-realdata-").FullName;
+        var dir = RunScratch.Create("mmsmpi-realdata-");
         foreach (var archive in Sets.Keys)
         {
             var r = Proc.Run("tar", ["xzf", System.IO.Path.Combine(Repo.Shared, "data", "ms", archive), "-C", dir]);
             if (r.ExitCode != 0) throw new InvalidOperationException($"cannot unpack {archive}: {r}");
         }
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
         return dir;
     }
 }

@@ -1,0 +1,24 @@
+using NUnit.Framework;
+
+namespace MmsMpi.Tests.Support;
+
+/// <summary>Scratch directories shared by a whole test run (unpacked and generated data), removed when the run ends.</summary>
+[SetUpFixture]
+public sealed class RunScratch
+{
+    private static readonly List<string> Dirs = [];
+
+    public static string Create(string prefix)
+    {
+        var dir = Directory.CreateTempSubdirectory(prefix).FullName;
+        lock (Dirs) Dirs.Add(dir);
+        return dir;
+    }
+
+    [OneTimeTearDown]
+    public void RemoveAll()
+    {
+        lock (Dirs)
+            foreach (var dir in Dirs.Where(Directory.Exists)) Directory.Delete(dir, recursive: true);
+    }
+}
