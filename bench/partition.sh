@@ -28,13 +28,15 @@ timed() {  # timed NAME OUTPUT COMMAND...
   t0=$(date +%s.%N)
   "$@" > "$DIR/$name.log" 2>&1 || { echo "$name failed, see $DIR/$name.log" >&2; exit 1; }
   sync
+  # taql exits 0 even on a parse error: an output that is not there means the step did nothing.
+  [ -d "$out" ] || { echo "$name wrote no $out, see $DIR/$name.log" >&2; exit 1; }
   t1=$(date +%s.%N)
   SECONDS_OF[$name]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
   rm -rf "$out" "$out.flagversions"
 }
 
 timed cp "$DIR/cp.ms" cp -r "$MS" "$DIR/cp.ms"
-timed taql "$DIR/taql.ms" taql "select from $MS giving $DIR/taql.ms as plain"
+timed taql "$DIR/taql.ms" taql "select from '$MS' giving '$DIR/taql.ms' as plain"
 timed partition_1worker "$DIR/p1.mms" "$ROOT/scripts/run-mpi.sh" -n 2 partition --vis "$MS" --outputvis "$DIR/p1.mms" --numsubms "$NSUBMS" --flagbackup false
 timed partition_2workers "$DIR/p2.mms" "$ROOT/scripts/run-mpi.sh" -n 3 partition --vis "$MS" --outputvis "$DIR/p2.mms" --numsubms "$NSUBMS" --flagbackup false
 timed partition_2workers_flagbackup "$DIR/p3.mms" "$ROOT/scripts/run-mpi.sh" -n 3 partition --vis "$MS" --outputvis "$DIR/p3.mms" --numsubms "$NSUBMS"

@@ -24,6 +24,18 @@ public static unsafe class MsWriter
         return CasaTable.Open(path, writable: true);
     }
 
+    /// <summary>
+    /// Creates an empty MS at path with CASA's standard main-table layout (variable-shape visibility columns, tiles for
+    /// maxCorr × maxChan cells) plus optionalColumns (e.g. CORRECTED_DATA, WEIGHT_SPECTRUM) and copies of src's
+    /// subtables. For outputs whose cell shapes differ from the input's. Returns it opened for writing.
+    /// </summary>
+    public static CasaTable CreateFresh(CasaTable src, string path, IEnumerable<string> optionalColumns, IEnumerable<string> emptySubtables,
+        int maxCorr, int maxChan)
+    {
+        Native.Check(Native.cs_ms_create_fresh(src.H, path, string.Join('\n', optionalColumns), string.Join('\n', emptySubtables), maxCorr, maxChan));
+        return CasaTable.Open(path, writable: true);
+    }
+
     /// <summary>Copies runs of src rows into dst from dstRow0 on, column by column ("SRC" → "DST" names), in large chunks.</summary>
     public static void CopyRuns(CasaTable src, CasaTable dst, IReadOnlyList<CopyRun> runs, long dstRow0,
         IReadOnlyList<VisSlice> slices, IEnumerable<(string From, string To)> columns)

@@ -61,6 +61,8 @@ internal static unsafe partial class Native
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int cs_ms_create_like(nint src, string path, string dropColumns, string emptySubtables, int maxCorr, int maxChan);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int cs_ms_create_fresh(nint src, string path, string optionalColumns, string emptySubtables, int maxCorr, int maxChan);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int cs_ms_copy_runs(nint src, nint dst, long* runs, long nruns, long dstRow0, long* specs, long nspecs, string columns);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_mms_concat(string members, string output);
 

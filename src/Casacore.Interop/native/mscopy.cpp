@@ -12,6 +12,7 @@
 #include <sstream>
 #include <vector>
 
+#include "mslayout.h"
 #include "shim.h"
 
 using namespace casacore;
@@ -85,6 +86,7 @@ void copy_array(const Table& src, Table& dst, const String& from, const String& 
                 const std::vector<SliceSpec>& specs, bool sliceable) {
   ArrayColumn<T> in(src, from);
   ArrayColumn<T> out(dst, to);
+  Array<T> buf;  // reused: a fresh ~1 MiB allocation per run is a fresh mmap and its page faults every time
   for (const Run& run : runs) {
     if (!in.isDefined(run.src)) continue;  // undefined cells (e.g. empty WEIGHT_SPECTRUM) stay undefined
     const IPosition cell = in.shape(run.src);
@@ -99,7 +101,8 @@ void copy_array(const Table& src, Table& dst, const String& from, const String& 
     const rownr_t perChunk = std::max<rownr_t>(1, kChunkBytes / (sizeof(T) * std::max<size_t>(1, cell.product())));
     for (rownr_t done = 0; done < run.len; done += perChunk) {
       const rownr_t n = std::min(perChunk, run.len - done);
-      Array<T> buf(outCell.concatenate(IPosition(1, n)));
+      const IPosition shape = outCell.concatenate(IPosition(1, n));
+      if (!buf.shape().isEqual(shape)) buf.resize(shape, False);
       const Slicer inRows(IPosition(1, run.src + done), IPosition(1, n));
       const Slicer outRows(IPosition(1, run.dst + done), IPosition(1, n));
       if (slice) in.getColumnRange(inRows, cellSlice, buf); else in.getColumnRange(inRows, buf);
@@ -161,6 +164,22 @@ SHIM_API int cs_ms_create_like(void* src, const char* path, const char* dropColu
     info.readmeClear();
     info.readmeAddLine("This is a MeasurementSet Table holding measurements from a Telescope");
     out.flushTableInfo();
+  });
+}
+
+// Creates an empty MS at path with CASA's standard main-table layout (variable-shape visibility columns with
+// ~1 MiB tiles for maxCorr × maxChan cells) plus the optional columns named in optionalColumns (newline separated,
+// e.g. CORRECTED_DATA, MODEL_DATA, WEIGHT_SPECTRUM), copies of src's subtables (those in emptySubtables without
+// rows) and MS table info. For outputs whose cells change shape (mstransform).
+SHIM_API int cs_ms_create_fresh(void* src, const char* path, const char* optionalColumns, const char* emptySubtables,
+                                int maxCorr, int maxChan) {
+  return shim::guarded([&] {
+    const Table& in = *static_cast<Table*>(src);
+    std::vector<MS::PredefinedColumns> optional;
+    for (const String& name : split_lines(optionalColumns)) optional.push_back(MS::columnType(name));
+    MeasurementSet out = mslayout::create_main(path, optional, mslayout::tile_for(maxCorr, maxChan), 0);
+    copy_subtables(in, out, split_lines(emptySubtables));
+    out.flush();
   });
 }
 

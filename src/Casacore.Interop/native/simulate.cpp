@@ -43,6 +43,7 @@
 #include <sstream>
 #include <vector>
 
+#include "mslayout.h"
 #include "shim.h"
 
 using namespace casacore;
@@ -644,39 +645,12 @@ class BlockGenerator {
 // Creating the MS with CASA's storage managers: ISM by default, SSM for the per-row scalars, a TiledShapeStMan
 // (~1 MiB tiles from MSTileLayout) per data column, TiledColumnStMan for UVW.
 
-struct TiledColumn {
-  MS::PredefinedColumns column;
-  const char* hypercolumn;
-  int ndim;  // hypercube dimensions
-};
-
-std::vector<TiledColumn> tiled_columns(const Config& c) {
-  std::vector<TiledColumn> cols{{MS::DATA, "TiledData", 3}, {MS::FLAG, "TiledFlag", 3},
-                                {MS::FLAG_CATEGORY, "TiledFlagCategory", 4}, {MS::WEIGHT, "TiledWgt", 2},
-                                {MS::SIGMA, "TiledSigma", 2}};
-  if (c.model) cols.push_back({MS::MODEL_DATA, "TiledModel", 3});
-  if (c.corrected) cols.push_back({MS::CORRECTED_DATA, "TiledCorrected", 3});
-  if (c.weightSpectrum) {
-    cols.push_back({MS::WEIGHT_SPECTRUM, "TiledWgtSpectrum", 3});
-    cols.push_back({MS::SIGMA_SPECTRUM, "TiledSigmaSpectrum", 3});
-  }
-  return cols;
-}
-
-IPosition hypercube_tile(const TiledColumn& col, const IPosition& tile) {
-  switch (col.ndim) {
-    case 2: return IPosition(2, tile[0], tile[2]);
-    case 4: return IPosition(4, tile[0], tile[1], 1, tile[2]);
-    default: return tile;
-  }
-}
-
 // MSTileLayout's tile for one of the spws: the one whose channel tiling leaves the fewest empty channels in all.
 IPosition data_tile(const Config& c) {
   IPosition best;
   int bestWaste = -1;
   for (int nchan : c.nchan) {
-    const IPosition tile = MSTileLayout::tileShape(IPosition(2, c.ncorr, nchan));
+    const IPosition tile = mslayout::tile_for(c.ncorr, nchan);
     int waste = 0;
     for (int n : c.nchan) waste += n < tile[1] ? 0 : (n + tile[1] - 1) / tile[1] * tile[1] - n;
     if (bestWaste < 0 || waste < bestWaste) best = tile, bestWaste = waste;
@@ -685,29 +659,11 @@ IPosition data_tile(const Config& c) {
 }
 
 MeasurementSet create_ms(const std::string& path, const Observation& o) {
-  TableDesc td = MS::requiredTableDesc();
-  const std::vector<TiledColumn> tiled = tiled_columns(o.cfg);
-  for (const TiledColumn& c : tiled) {
-    if (!td.isColumn(MS::columnName(c.column))) MS::addColumnToDesc(td, c.column, 2);
-    td.defineHypercolumn(c.hypercolumn, c.ndim, stringToVector(MS::columnName(c.column)));
-  }
-  td.defineHypercolumn("TiledUVW", 2, stringToVector(MS::columnName(MS::UVW)));
-  SetupNewTable setup(path, td, Table::New);
-  IncrementalStMan ism("ISMData");
-  StandardStMan ssm("SSMVar", 32768);
-  setup.bindAll(ism);
-  for (auto col : {MS::ANTENNA1, MS::ANTENNA2, MS::DATA_DESC_ID, MS::TIME, MS::TIME_CENTROID})
-    setup.bindColumn(MS::columnName(col), ssm);
-  const IPosition tile = data_tile(o.cfg);
-  for (const TiledColumn& c : tiled) {
-    TiledShapeStMan sm(c.hypercolumn, hypercube_tile(c, tile));
-    setup.bindColumn(MS::columnName(c.column), sm);
-  }
-  TiledColumnStMan uvwSm("TiledUVW", IPosition(2, 3, 1024));
-  setup.bindColumn(MS::columnName(MS::UVW), uvwSm);
-  MeasurementSet ms(setup, 0);
-  MSMainColumns(ms).setUVWRef(Muvw::J2000);  // only possible while the table is empty
-  ms.addRow(o.nrow);
+  std::vector<MS::PredefinedColumns> optional{MS::DATA};
+  if (o.cfg.model) optional.push_back(MS::MODEL_DATA);
+  if (o.cfg.corrected) optional.push_back(MS::CORRECTED_DATA);
+  if (o.cfg.weightSpectrum) optional.insert(optional.end(), {MS::WEIGHT_SPECTRUM, MS::SIGMA_SPECTRUM});
+  MeasurementSet ms = mslayout::create_main(path, optional, data_tile(o.cfg), o.nrow);
   ms.createDefaultSubtables(Table::New);
   TableDesc sysCal = MSSysCal::requiredTableDesc();
   MSSysCal::addColumnToDesc(sysCal, MSSysCal::TSYS, 1);

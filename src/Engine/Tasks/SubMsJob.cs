@@ -21,9 +21,11 @@ public sealed record SubMsJob(
         using (var input = CasaTable.Open(InputVis))
         using (var output = MsWriter.CreateLike(input, OutputPath, DropColumns, EmptySubtables, MaxCorr, MaxChan))
         {
+            var created = clock.Elapsed;
             output.AddRows(rows);
             var pairs = Columns.Select(c => c.Split('=')).Select(p => (p[0], p[1]));
             MsWriter.CopyRuns(input, output, runs, 0, Slices, pairs);
+            Log.For<SubMsJob>().Debug($"{Path.GetFileName(OutputPath)}: layout and subtables {created.TotalSeconds:F2} s, {runs.Count} runs copied in {(clock.Elapsed - created).TotalSeconds:F2} s");
             if (Reindex is not null)
                 output.PutColumn<int>("DATA_DESC_ID", output.GetColumn<int>("DATA_DESC_ID").Select(d => Reindex.DdiMap[d]).ToArray());
             subtables = output.SubtableNames;

@@ -1,0 +1,18 @@
+// CASA's main-table layout for a new MeasurementSet: IncrementalStMan by default, StandardStMan for the per-row
+// scalars that change every row, one TiledShapeStMan hypercolumn per visibility-shaped column (variable cell
+// shapes, so spws may differ), TiledColumnStMan for UVW. Shared by the simulator and mstransform's output.
+#pragma once
+#include <casacore/casa/Arrays/IPosition.h>
+#include <casacore/ms/MeasurementSets/MeasurementSet.h>
+
+#include <string>
+#include <vector>
+
+namespace mslayout {
+// Optional columns beyond the required ones: DATA, FLAG, FLAG_CATEGORY, WEIGHT, SIGMA are always there.
+casacore::MeasurementSet create_main(const std::string& path, const std::vector<casacore::MS::PredefinedColumns>& optional,
+                                     const casacore::IPosition& dataTile, casacore::rownr_t nrow);
+
+// MSTileLayout's ~1 MiB tile [corr, chan, rows] for cells of ncorr × nchan.
+casacore::IPosition tile_for(int ncorr, int nchan);
+}  // namespace mslayout
