@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs the built MmsMpi engine under mpiexec with the flags our MPI setup needs
+# (see /work/shared/recipes/mpi-from-dotnet.md and hostfiles/README.md).
+#
+#   scripts/run-mpi.sh [-n N] [--hostfile FILE] TASK [ARGS...]
+#
+# Environment:
+#   MMSMPI_DLL         engine to run (default: src/Engine/bin/{Release,Debug}/net10.0/MmsMpi.dll)
+#   MMSMPI_MPI=mpich   use MPICH (mpiexec.mpich; the ranks then load libmpishim_mpich.so) instead of Open MPI
+#   MMSMPI_TIMEOUT     kill the job after this many seconds (a hang is not detected by MPI otherwise)
+#   MMSMPI_RSH_AGENT   "ssh" replacement for --hostfile runs (e.g. the netns cluster's nsrsh)
+#   MMSMPI_LOCALHOST   MPICH only: this host's address as the other hosts reach it (hydra -localhost)
+# Every MMSMPI_* and DOTNET_* variable is forwarded to the ranks (MPICH's hydra forwards the whole environment).
+set -euo pipefail
+
+usage() { echo "usage: $0 [-n N] [--hostfile FILE] TASK [ARGS...]" >&2; exit 2; }
+
+ranks=3
+hostfile=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        -n) [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || usage; ranks="$2"; shift 2 ;;
+        --hostfile) [[ $# -ge 2 ]] || usage; hostfile="$2"; shift 2
+                    [[ -r "$hostfile" ]] || { echo "$0: cannot read hostfile $hostfile" >&2; exit 2; } ;;
+        -h|--help) usage ;;
+        -*) usage ;;
+        *) break ;;
+    esac
+done
+[[ $# -ge 1 ]] || usage
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dll="${MMSMPI_DLL:-}"
+if [[ -z "$dll" ]]; then
+    for config in Release Debug; do
+        candidate="$repo/src/Engine/bin/$config/net10.0/MmsMpi.dll"
+        if [[ -f "$candidate" ]]; then dll="$candidate"; break; fi
+    done
+fi
+[[ -n "$dll" && -f "$dll" ]] || { echo "$0: MmsMpi.dll not found (run 'dotnet build -c Release' or set MMSMPI_DLL)" >&2; exit 2; }
+dotnet="$(command -v dotnet)"
+
+if [[ "${MMSMPI_MPI:-}" == "mpich" ]]; then
+    cmd=(mpiexec.mpich -n "$ranks" -genv TERM dumb)
+    if [[ -n "$hostfile" ]]; then
+        # -ppn 1: round-robin over hosts. Not UCX_TLS=tcp,self: with it MPICH 4.0.2 hangs in MPI_Finalize now and then.
+        cmd+=(-f "$hostfile" -ppn 1)
+        [[ -n "${MMSMPI_RSH_AGENT:-}" ]] && cmd+=(-launcher ssh -launcher-exec "$MMSMPI_RSH_AGENT")
+        [[ -n "${MMSMPI_LOCALHOST:-}" ]] && cmd+=(-localhost "$MMSMPI_LOCALHOST")
+    fi
+    [[ -n "${MMSMPI_TIMEOUT:-}" ]] && export MPIEXEC_TIMEOUT="$MMSMPI_TIMEOUT"
+else
+    # TERM=dumb: Open MPI gives ranks a pty and .NET would print escape codes.
+    cmd=(mpiexec -n "$ranks" --oversubscribe -x TERM=dumb --mca pml ob1 --mca osc ^ucx)
+    [[ "$(id -u)" == 0 ]] && cmd+=(--allow-run-as-root)
+    while IFS= read -r name; do cmd+=(-x "$name"); done < <(compgen -e | grep -E '^(MMSMPI_|DOTNET_)' || true)
+    if [[ -n "$hostfile" ]]; then
+        cmd+=(--hostfile "$hostfile" --bind-to none --map-by node --mca btl tcp,self)
+        [[ -n "${MMSMPI_RSH_AGENT:-}" ]] && cmd+=(--mca plm_rsh_agent "$MMSMPI_RSH_AGENT")
+    else
+        cmd+=(--mca btl self,vader)
+    fi
+    [[ -n "${MMSMPI_TIMEOUT:-}" ]] && cmd+=(--timeout "$MMSMPI_TIMEOUT")
+fi
+
+exec "${cmd[@]}" "$dotnet" "$dll" "$@"
