@@ -89,11 +89,15 @@ public sealed unsafe class CasaTable : IDisposable
 
     /// <summary>Reads rows [row0, row0+nrow) of a column into dest (row-major: row, then cell axes reversed).</summary>
     public void GetColumn<T>(string col, long row0, long nrow, Span<T> dest, CellSlice? slice = null) where T : unmanaged =>
-        ColumnIo(col, row0, nrow, MemoryMarshal.AsBytes(dest), TypeOf<T>(), dest.Length, slice, write: false);
+        ColumnIo(col, row0, nrow, MemoryMarshal.AsBytes(dest), TypeOf<T>(), dest.Length, slice, null, write: false);
 
-    /// <summary>Writes rows [row0, row0+nrow) of a column from src.</summary>
+    /// <summary>Writes rows [row0, row0+nrow) of a scalar column, or of an array column whose cells exist.</summary>
     public void PutColumn<T>(string col, long row0, long nrow, ReadOnlySpan<T> src, CellSlice? slice = null) where T : unmanaged =>
-        ColumnIo(col, row0, nrow, MemoryMarshal.AsBytes(src), TypeOf<T>(), src.Length, slice, write: true);
+        ColumnIo(col, row0, nrow, MemoryMarshal.AsBytes(src), TypeOf<T>(), src.Length, slice, null, write: true);
+
+    /// <summary>Writes rows [row0, row0+nrow) of an array column with cells of the given shape (casacore axis order), new rows too.</summary>
+    public void PutCells<T>(string col, long row0, long nrow, ReadOnlySpan<T> src, params long[] cellShape) where T : unmanaged =>
+        ColumnIo(col, row0, nrow, MemoryMarshal.AsBytes(src), TypeOf<T>(), src.Length, null, cellShape, write: true);
 
     /// <summary>A whole scalar column.</summary>
     public T[] GetColumn<T>(string col) where T : unmanaged
@@ -144,12 +148,13 @@ public sealed unsafe class CasaTable : IDisposable
         _handle = 0;
     }
 
-    private void ColumnIo(string col, long row0, long nrow, ReadOnlySpan<byte> bytes, CasaType type, long nelem, CellSlice? slice, bool write)
+    private void ColumnIo(string col, long row0, long nrow, ReadOnlySpan<byte> bytes, CasaType type, long nelem, CellSlice? slice,
+        long[]? cellShape, bool write)
     {
         int nd = slice?.NDim ?? 0;
         fixed (byte* pb = bytes)
-        fixed (long* ps = slice?.Start, pl = slice?.Length, pi = slice?.Stride)
-            Native.Check(Native.cs_col_io(H, col, row0, nrow, (int)type, pb, nelem, nd, ps, pl, pi, write ? 1 : 0));
+        fixed (long* ps = slice?.Start, pl = slice?.Length, pi = slice?.Stride, pc = cellShape)
+            Native.Check(Native.cs_col_io(H, col, row0, nrow, (int)type, pb, nelem, nd, ps, pl, pi, cellShape?.Length ?? 0, pc, write ? 1 : 0));
     }
 
     internal static CasaType TypeOf<T>() where T : unmanaged =>

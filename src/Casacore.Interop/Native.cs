@@ -46,7 +46,7 @@ internal static unsafe partial class Native
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_cell_defined(nint t, string col, long row);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int cs_col_io(nint t, string col, long row0, long nrow, int type, void* buf, long nelem,
-        int sliceNdim, long* start, long* length, long* stride, int write);
+        int sliceNdim, long* start, long* length, long* stride, int cellNdim, long* cellShape, int write);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial long cs_cell_get_array(nint t, string col, long row, int type, void* buf, long maxelem, long* shape, int maxdim, out int ndim);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]

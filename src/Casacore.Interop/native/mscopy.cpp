@@ -179,7 +179,7 @@ SHIM_API int cs_ms_create_fresh(void* src, const char* path, const char* optiona
     for (const String& name : split_lines(optionalColumns)) optional.push_back(MS::columnType(name));
     MeasurementSet out = mslayout::create_main(path, optional, mslayout::tile_for(maxCorr, maxChan), 0);
     copy_subtables(in, out, split_lines(emptySubtables));
-    out.flush();
+    static_cast<Table&>(out).flush();  // MeasurementSet::flush would also flush its (unset) subtable objects
   });
 }
 

@@ -39,7 +39,7 @@ void* open_table(const char* path, int writable) {
 // Reads (get=true) or writes a range of rows of a scalar or array column with an optional in-cell slice.
 template <class T>
 void column_range(Table& t, const String& col, rownr_t row0, rownr_t nrow, void* buf, int64_t nelem,
-                  const Slicer* cellSlice, bool get) {
+                  const Slicer* cellSlice, const IPosition& givenCell, bool get) {
   const ColumnDesc& cd = t.tableDesc().columnDesc(col);
   const Slicer rows(IPosition(1, row0), IPosition(1, nrow));
   if (cd.isScalar()) {
@@ -50,7 +50,8 @@ void column_range(Table& t, const String& col, rownr_t row0, rownr_t nrow, void*
     return;
   }
   ArrayColumn<T> c(t, col);
-  IPosition cell = c.shape(row0);
+  // New rows have no cells yet: a writer gives their shape; otherwise it is the first row's.
+  IPosition cell = givenCell.empty() ? c.shape(row0) : givenCell;
   if (cellSlice != nullptr) {
     IPosition blc, trc, inc;
     cell = cellSlice->inferShapeFromSource(cell, blc, trc, inc);
@@ -69,8 +70,8 @@ void column_range(Table& t, const String& col, rownr_t row0, rownr_t nrow, void*
 struct ColumnRange {
   template <class T>
   void operator()(Table& t, const String& col, rownr_t row0, rownr_t nrow, void* buf, int64_t nelem,
-                  const Slicer* slice, bool get) const {
-    column_range<T>(t, col, row0, nrow, buf, nelem, slice, get);
+                  const Slicer* slice, const IPosition& cell, bool get) const {
+    column_range<T>(t, col, row0, nrow, buf, nelem, slice, cell, get);
   }
 };
 
@@ -214,10 +215,11 @@ SHIM_API int cs_table_cell_defined(void* t, const char* col, int64_t row) {
 }
 
 // Bulk read/write of rows [row0, row0+nrow) of one column into/from a caller buffer of nelem elements.
-// Optional in-cell slice (ndim entries of start/length/stride; ndim 0 = whole cells).
+// Optional in-cell slice (ndim entries of start/length/stride; ndim 0 = whole cells). cellNdim/cellShape give
+// the cell shape of array rows being written for the first time (cellNdim 0: take the existing first cell's).
 SHIM_API int cs_col_io(void* t, const char* col, int64_t row0, int64_t nrow, int type, void* buf, int64_t nelem,
                        int sliceNdim, const int64_t* start, const int64_t* length, const int64_t* stride,
-                       int write) {
+                       int cellNdim, const int64_t* cellShape, int write) {
   return shim::guarded([&] {
     Slicer slicer;
     const Slicer* sp = nullptr;
@@ -225,8 +227,9 @@ SHIM_API int cs_col_io(void* t, const char* col, int64_t row0, int64_t nrow, int
       slicer = Slicer(to_ipos(start, sliceNdim), to_ipos(length, sliceNdim), to_ipos(stride, sliceNdim));
       sp = &slicer;
     }
+    const IPosition cell = cellNdim > 0 ? to_ipos(cellShape, cellNdim) : IPosition();
     typed::dispatch(type, ColumnRange{}, T(t), String(col), static_cast<rownr_t>(row0), static_cast<rownr_t>(nrow),
-                    buf, nelem, sp, write == 0);
+                    buf, nelem, sp, cell, write == 0);
   });
 }
 

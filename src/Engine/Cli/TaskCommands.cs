@@ -10,5 +10,8 @@ public static class TaskCommands
         SimulateCommand.Create(),
         PartitionCommand.Create(),
         ListPartitionCommand.Create(),
+        TransformCommands.MsTransform(),
+        TransformCommands.Split(),
+        TransformCommands.HanningSmooth(),
     ];
 }

@@ -6,6 +6,7 @@ namespace MmsMpi.Runtime;
 /// <summary>A unit of work a worker can run alone: it carries everything it needs (absolute paths, selection).</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(Tasks.SubMsJob), "subms")]
+[JsonDerivedType(typeof(Transform.TransformJob), "transform")]
 public abstract record Job
 {
     /// <summary>Runs the job on the calling process and returns a short result for the coordinator.</summary>

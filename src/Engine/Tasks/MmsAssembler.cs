@@ -11,11 +11,14 @@ namespace MmsMpi.Tasks;
 /// </summary>
 public static class MmsAssembler
 {
-    /// <summary>Builds the MMS at mmsPath from sub-MSs (siblings in one directory). The sub-MSs move into mmsPath/SUBMSS.</summary>
-    public static void Assemble(IReadOnlyList<string> subMss, string mmsPath, SeparationAxis axis)
+    /// <summary>
+    /// Builds the MMS at mmsPath from sub-MSs (siblings in one directory), which move into mmsPath/SUBMSS.
+    /// consolidateSpws: the sub-MSs hold only their own spws (a partition along spw) and get the merged tables.
+    /// </summary>
+    public static void Assemble(IReadOnlyList<string> subMss, string mmsPath, string axisType, bool consolidateSpws)
     {
         string first = Path.GetFileName(subMss[0]);
-        if (axis == SeparationAxis.Spw) ConsolidateSpwTables(subMss);
+        if (consolidateSpws) ConsolidateSpwTables(subMss);
         foreach (var sub in subMss.Skip(1))
             foreach (var name in SpwSubtables.SharedByLink.Where(n => Directory.Exists(Path.Combine(subMss[0], n))))
                 ReplaceWithLink(Path.Combine(sub, name), Path.Combine("..", first, name));
@@ -25,7 +28,7 @@ public static class MmsAssembler
         MsWriter.Concat(subMss, mmsPath);
         foreach (var name in subtables)
             ReplaceWithLink(Path.Combine(mmsPath, name), Path.Combine(SubMsNaming.SubDir, first, name));
-        WriteAxisType(Path.Combine(mmsPath, "table.info"), axis.AxisTypeText());
+        WriteAxisType(Path.Combine(mmsPath, "table.info"), axisType);
         var broken = BrokenLinks(mmsPath).ToList();
         if (broken.Count > 0) throw new InvalidOperationException($"The new MMS contains broken symlinks: {string.Join(", ", broken)}");
     }

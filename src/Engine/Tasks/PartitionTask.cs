@@ -58,7 +58,7 @@ public sealed class PartitionTask(ICluster cluster)
             throw new UserError($"sub-MS {Path.GetFileName(jobs[failed[0].i].OutputPath)} failed: {failed[0].r.Error}");
 
         string built = stage.PathFor(Path.GetFileName(output) + ".mms-ref");
-        if (plan is not null) MmsAssembler.Assemble(jobs.Select(j => j.OutputPath).ToList(), built, plan.Axis);
+        if (plan is not null) MmsAssembler.Assemble(jobs.Select(j => j.OutputPath).ToList(), built, plan.Axis.AxisTypeText(), plan.Axis == SeparationAxis.Spw);
         else built = jobs[0].OutputPath;
         if (o.FlagBackup)
             FlagVersions.Backup(built, stage.PathFor("flagversions"), "partition", "Flags autosave on partition");

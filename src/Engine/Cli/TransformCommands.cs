@@ -1,0 +1,112 @@
+using System.CommandLine;
+using MmsMpi.Heuristics;
+using MmsMpi.Transform;
+
+namespace MmsMpi.Cli;
+
+/// <summary>`mstransform` and its thin front ends `split` and `hanningsmooth`, mapped onto it as CASA's tasks do.</summary>
+public static class TransformCommands
+{
+    /// <summary>The options every transformation front end has: vis, outputvis, datacolumn, keepflags, selection.</summary>
+    private sealed class Common(string defaultDataColumn)
+    {
+        public readonly Option<string> Vis = Options.Text("--vis", "Input MS or Multi-MS", required: true);
+        public readonly Option<string> OutputVis = Options.Text("--outputvis", "Output MS or Multi-MS (must not exist)", required: true);
+        public readonly Option<string> DataColumn = Options.Text("--datacolumn", "data, corrected, model, data,model,corrected or all", defaultDataColumn);
+        public readonly Option<bool> KeepFlags = Options.Bool("--keepflags", "Keep rows that are entirely flagged", true);
+        public readonly SelectionOptions Selection = new();
+
+        public Command Command(string name, string description, params Option[] more)
+        {
+            var c = new Command(name, description);
+            foreach (var o in new Option[] { Vis, OutputVis, DataColumn, KeepFlags }.Concat(more)) c.Add(o);
+            Selection.AddTo(c);
+            return c;
+        }
+
+        public TransformOptions Base(ParseResult r) => new() { DataColumn = r.GetValue(DataColumn)!, KeepFlags = r.GetValue(KeepFlags) };
+
+        public int Run(ParseResult r, TransformOptions options, TransformTask task, bool createMms = false, string axis = "auto", string numSubMs = "auto", bool keepMms = true) =>
+            TaskHost.Run(cluster =>
+            {
+                var s = new MsTransformTask(cluster).Run(new MsTransformParams(r.GetValue(Vis)!, r.GetValue(OutputVis)!, Selection.Read(r), options,
+                    task, createMms, axis, numSubMs, keepMms));
+                Console.WriteLine(s.SubMss > 0
+                    ? $"Created {s.OutputVis} with {s.SubMss} sub-MSs, {s.Rows} rows in {s.Seconds:F1} s"
+                    : $"Created {s.OutputVis} (plain MS), {s.Rows} rows in {s.Seconds:F1} s");
+            });
+    }
+
+    public static Command MsTransform()
+    {
+        var common = new Common("corrected");
+        var chanaverage = Options.Bool("--chanaverage", "Average channels", false);
+        var chanbin = Options.Text("--chanbin", "Channels per output channel: one value, or one per selected spw (e.g. 4,2,8)", "1");
+        var hanning = Options.Bool("--hanning", "Hanning-smooth the channels", false);
+        var timeaverage = Options.Bool("--timeaverage", "Average in time per baseline", false);
+        var timebin = Options.Text("--timebin", "Averaging time, e.g. '10s'", "0s");
+        var timespan = Options.Text("--timespan", "Average across scan, state and/or field (comma list)", "");
+        var maxuvw = new Option<double>("--maxuvwdistance") { Description = "Close a time bin when the uvw moves more than this (m)" };
+        var usewt = Options.Bool("--usewtspectrum", "Write WEIGHT_SPECTRUM and SIGMA_SPECTRUM", false);
+        var createmms = Options.Bool("--createmms", "Write a Multi-MS from an MS (partition, then transform each sub-MS)", false);
+        var axis = Options.Text("--separationaxis", "auto, scan, spw or baseline (with --createmms)", "auto");
+        var numsubms = Options.Text("--numsubms", "Number of sub-MSs or 'auto' (with --createmms)", "auto");
+        var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
+        var command = common.Command("mstransform", "Select, average, smooth an MS or a Multi-MS (sub-MSs in parallel)",
+            chanaverage, chanbin, hanning, timeaverage, timebin, timespan, maxuvw, usewt, createmms, axis, numsubms, keepmms);
+        command.SetAction(r => common.Run(r, common.Base(r) with
+        {
+            ChanAverage = r.GetValue(chanaverage), ChanBin = TransformOptions.ParseChanBin(r.GetValue(chanbin)!), Hanning = r.GetValue(hanning),
+            TimeAverage = r.GetValue(timeaverage), TimeBinSeconds = TransformOptions.ParseSeconds(r.GetValue(timebin)!),
+            TimeSpanText = r.GetValue(timespan)!, MaxUvwDistance = r.GetValue(maxuvw), UseWeightSpectrum = r.GetValue(usewt),
+        }, TransformTask.MsTransform, r.GetValue(createmms), r.GetValue(axis)!, r.GetValue(numsubms)!, r.GetValue(keepmms)));
+        return command;
+    }
+
+    /// <summary>split: width → chanbin (averaging when any value is > 1), timebin → time averaging, combine → timespan.</summary>
+    public static Command Split()
+    {
+        var common = new Common("corrected");
+        var width = Options.Text("--width", "Channels to average: one value or one per selected spw", "1");
+        var timebin = Options.Text("--timebin", "Averaging time, e.g. '10s' ('0s': none)", "0s");
+        var combine = Options.Text("--combine", "Average across scan, state and/or field", "");
+        var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
+        var command = common.Command("split", "Split out (and average) a selection of an MS or Multi-MS", width, timebin, combine, keepmms);
+        command.SetAction(r =>
+        {
+            var bins = TransformOptions.ParseChanBin(r.GetValue(width)!);
+            double seconds = TransformOptions.ParseSeconds(r.GetValue(timebin)!);
+            return common.Run(r, common.Base(r) with
+            {
+                ChanAverage = bins.Any(b => b > 1), ChanBin = bins, TimeAverage = seconds > 0, TimeBinSeconds = seconds, TimeSpanText = r.GetValue(combine)!,
+            }, TransformTask.Split, keepMms: r.GetValue(keepmms));
+        });
+        return command;
+    }
+
+    /// <summary>hanningsmooth: datacolumn 'all' by default; 'corrected' without CORRECTED_DATA falls back to DATA with CASA's warning.</summary>
+    public static Command HanningSmooth()
+    {
+        var common = new Common("all");
+        var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
+        var command = common.Command("hanningsmooth", "Hanning-smooth the channels of an MS or Multi-MS", keepmms);
+        command.SetAction(r =>
+        {
+            var options = common.Base(r) with { Hanning = true };
+            if (options.DataColumn.Trim().Equals("corrected", StringComparison.OrdinalIgnoreCase) && !HasCorrected(r.GetValue(common.Vis)!))
+            {
+                Log.For<MsTransformTask>().Warn("Input CORRECTED_DATA does not exist. Will use DATA");
+                options = options with { DataColumn = "data" };
+            }
+            return common.Run(r, options, TransformTask.HanningSmooth, keepMms: r.GetValue(keepmms));
+        });
+        return command;
+    }
+
+    private static bool HasCorrected(string vis)
+    {
+        if (!Directory.Exists(vis)) return true;  // the task reports the missing MS itself
+        using var t = Casacore.CasaTable.Open(vis);
+        return t.HasColumn("CORRECTED_DATA");
+    }
+}

@@ -1,0 +1,41 @@
+using MmsMpi.Casacore;
+using MmsMpi.Heuristics;
+
+namespace MmsMpi.Tasks;
+
+/// <summary>Reading an existing Multi-MS: is it one, its sub-MSs, its axis, and what each sub-MS holds.</summary>
+public static class MultiMs
+{
+    /// <summary>An MMS is a table whose info says CONCATENATED (CASA's ismultims) with its members in SUBMSS/.</summary>
+    public static bool IsMms(string vis)
+    {
+        using var t = CasaTable.Open(vis);
+        return t.Info.SubType == "CONCATENATED" && Directory.Exists(Path.Combine(vis, SubMsNaming.SubDir));
+    }
+
+    public static IReadOnlyList<string> SubMss(string mms) =>
+        Directory.GetDirectories(Path.Combine(mms, SubMsNaming.SubDir)).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The input MMS's axis as CASA reads it back ('scan,spw' is auto; empty or unknown text is null).</summary>
+    public static SeparationAxis? Axis(string mms) => SeparationAxes.FromAxisTypeText(MmsAssembler.ReadAxisType(mms) ?? "");
+
+    public static SubMsContents Contents(string subMs)
+    {
+        using var t = CasaTable.Open(subMs);
+        using var dd = t.OpenSubtable("DATA_DESCRIPTION");
+        var spwOf = dd.GetColumn<int>("SPECTRAL_WINDOW_ID");
+        var time = t.GetColumn<double>("TIME");
+        return new SubMsContents(Path.GetFileName(subMs), t.GetColumn<int>("DATA_DESC_ID").Select(d => spwOf[d]).ToHashSet(),
+            t.GetColumn<int>("SCAN_NUMBER").ToHashSet(), time.Length > 0 ? time.Min() : 0, time.Length > 0 ? time.Max() : 0);
+    }
+
+    /// <summary>Spws and scans that a selection picks from an MS or MMS read as one.</summary>
+    public static (HashSet<int> Spws, HashSet<int> Scans) Selected(string vis, SelectionExprs selection)
+    {
+        using var t = CasaTable.Open(vis);
+        using var sel = MsSelection.Apply(t, selection);
+        using var dd = t.OpenSubtable("DATA_DESCRIPTION");
+        var spwOf = dd.GetColumn<int>("SPECTRAL_WINDOW_ID");
+        return (sel.Rows.GetColumn<int>("DATA_DESC_ID").Select(d => spwOf[d]).ToHashSet(), sel.Rows.GetColumn<int>("SCAN_NUMBER").ToHashSet());
+    }
+}

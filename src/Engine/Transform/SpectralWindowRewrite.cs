@@ -1,0 +1,26 @@
+using MmsMpi.Casacore;
+using MmsMpi.Kernels;
+
+namespace MmsMpi.Transform;
+
+/// <summary>Rewrites SPECTRAL_WINDOW rows of an output MS for channel averaging (fact sheet §5.1 formulas).</summary>
+public static class SpectralWindowRewrite
+{
+    /// <param name="chanbinBySpw">Output spw id (row) → chanbin; rows not named (or chanbin 1) are left alone.</param>
+    public static void ChannelAverage(string msPath, IReadOnlyDictionary<int, int> chanbinBySpw)
+    {
+        using var spw = CasaTable.Open(Path.Combine(msPath, "SPECTRAL_WINDOW"), writable: true);
+        foreach (var (row, bin) in chanbinBySpw.Where(kv => kv.Value > 1 && kv.Key < spw.NRow))
+        {
+            var avg = Kernels.ChannelAverage.Frequencies(spw.GetCell<double>("CHAN_FREQ", row), spw.GetCell<double>("CHAN_WIDTH", row),
+                spw.GetCell<double>("RESOLUTION", row), bin);
+            spw.PutCell<double>("CHAN_FREQ", row, avg.ChanFreq);
+            spw.PutCell<double>("CHAN_WIDTH", row, avg.ChanWidth);
+            spw.PutCell<double>("RESOLUTION", row, avg.Resolution);
+            spw.PutCell<double>("EFFECTIVE_BW", row, avg.EffectiveBw);
+            spw.PutColumn<int>("NUM_CHAN", row, 1, [avg.ChanFreq.Length]);
+            spw.PutColumn<double>("TOTAL_BANDWIDTH", row, 1, [avg.TotalBandwidth]);
+            spw.PutColumn<double>("REF_FREQUENCY", row, 1, [avg.RefFrequency]);
+        }
+    }
+}

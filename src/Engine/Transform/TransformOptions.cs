@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MmsMpi.Casacore;
+
+namespace MmsMpi.Transform;
+
+/// <summary>The transformations of one mstransform run, with CASA's parameter names and defaults (fact sheet §1.2).</summary>
+public sealed record TransformOptions
+{
+    public string DataColumn { get; init; } = "corrected";
+    public bool KeepFlags { get; init; } = true;
+    public bool ChanAverage { get; init; }
+    /// <summary>One chanbin for every spw, or one per selected spw in spw order.</summary>
+    public int[] ChanBin { get; init; } = [1];
+    public bool Hanning { get; init; }
+    public bool TimeAverage { get; init; }
+    public double TimeBinSeconds { get; init; }
+    public string TimeSpanText { get; init; } = "";
+    public double MaxUvwDistance { get; init; }
+    public bool UseWeightSpectrum { get; init; }
+
+    /// <summary>TaQL that keepflags=false adds: rows that are entirely flagged are dropped.</summary>
+    public string KeepFlagsTaql => KeepFlags ? "" : "NOT (FLAG_ROW OR ALL(FLAG))";
+
+    /// <summary>CASA's checks of task_mstransform.py, with its messages.</summary>
+    public void Validate()
+    {
+        if (ChanAverage && ChanBin.Length == 1 && ChanBin[0] <= 1)
+            throw new UserError("Parameter chanbin must be > 1 to do channel averaging");
+        if (ChanBin.Any(b => b < 1)) throw new UserError("chanbin values must be >= 1");
+        if (TimeAverage && TimeBinSeconds <= 0) throw new UserError("Parameter timebin must be > '0s' to do time averaging");
+        if (MaxUvwDistance < 0) throw new UserError("maxuvwdistance must be >= 0");
+        AveragingSpan.Parse(TimeSpanText);
+    }
+
+    public SelectionExprs WithKeepFlags(SelectionExprs s) => KeepFlags ? s
+        : s with { Taql = string.IsNullOrWhiteSpace(s.Taql) ? KeepFlagsTaql : $"({s.Taql}) AND {KeepFlagsTaql}" };
+
+    /// <summary>Parses a CASA chanbin/width value: "4" or "4,2,8".</summary>
+    public static int[] ParseChanBin(string text)
+    {
+        try
+        {
+            return text.Trim().Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray() is { Length: > 0 } bins ? bins : [1];
+        }
+        catch (FormatException)
+        {
+            throw new UserError($"chanbin/width must be an integer or a list of integers, not '{text}'");
+        }
+    }
+
+    /// <summary>Parses a CASA time quantity ("10s", "2.5min", "1h", "30" = seconds) into seconds.</summary>
+    public static double ParseSeconds(string text)
+    {
+        var m = Regex.Match(text.Trim(), @"^([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(s|sec|min|m|h|d)?$");
+        if (!m.Success) throw new UserError($"timebin must be a time such as '10s' or '2min', not '{text}'");
+        double v = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        return v * (m.Groups[2].Value switch { "min" or "m" => 60, "h" => 3600, "d" => 86400, _ => 1 });
+    }
+}
