@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MmsMpi.Kernels;
+
+/// <summary>
+/// AVX2 helpers shared by the kernels' <c>Simd</c> paths. Four consecutive complex elements are held in one
+/// <see cref="Vector256{T}"/> of floats, one complex per 64-bit lane (Re, Im); each element's bool flag and
+/// float weight are broadcast over its two floats, so masks and weights line up with the data lane by lane.
+/// Flags must be the bytes 0/1, as .NET and casacore write them.
+/// </summary>
+internal static class ComplexLanes
+{
+    /// <summary>Elements (complex values) per vector.</summary>
+    public const int Width = 4;
+
+    /// <summary>True when the <c>Simd</c> paths can run (x86-64 with AVX2).</summary>
+    public static bool IsSupported => Avx2.IsSupported;
+
+    /// <summary>Loads elements [e, e+4) of <paramref name="visF"/> (the visibilities viewed as float pairs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load(ReadOnlySpan<float> visF, int e) =>
+        Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(visF), (nuint)(2 * e));
+
+    /// <summary>Stores four elements at element index <paramref name="e"/> of <paramref name="visF"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<float> v, Span<float> visF, int e) =>
+        v.StoreUnsafe(ref MemoryMarshal.GetReference(visF), (nuint)(2 * e));
+
+    /// <summary>The four flag bytes at element <paramref name="e"/> as one little-endian word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint FlagWord(ReadOnlySpan<bool> flag, int e) =>
+        Unsafe.ReadUnaligned<uint>(ref Unsafe.As<bool, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(flag), e)));
+
+    /// <summary>Writes four flag bytes (a <see cref="FlagWord"/>) at element <paramref name="e"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFlagWord(uint word, Span<bool> flag, int e) =>
+        Unsafe.WriteUnaligned(ref Unsafe.As<bool, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(flag), e)), word);
+
+    /// <summary>All-ones 64-bit lanes where the flag byte of <paramref name="word"/> is 0 (unflagged).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> UnflaggedMask(uint word) =>
+        Vector256.Equals(Avx2.ConvertToVector256Int64(Vector128.CreateScalar(word).AsByte()), Vector256<long>.Zero).AsSingle();
+
+    /// <summary>Weights of elements [e, e+4), each duplicated over its (Re, Im) lanes; ones for an empty span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadWeights(ReadOnlySpan<float> weight, int e) =>
+        weight.IsEmpty
+            ? Vector256<float>.One
+            : Avx2.PermuteVar8x32(Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(weight), (nuint)e).ToVector256Unsafe(),
+                                  Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3));
+
+    /// <summary>Stores the four per-element weights of a duplicated-weight vector at element <paramref name="e"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreWeights(Vector256<float> w, Span<float> weight, int e) =>
+        Compress(w).StoreUnsafe(ref MemoryMarshal.GetReference(weight), (nuint)e);
+
+    /// <summary>Lanes 0, 2, 4, 6 (one per element).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Compress(Vector256<float> w) =>
+        Avx2.PermuteVar8x32(w, Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6)).GetLower();
+
+    /// <summary>Flag bytes (0/1 per element) from a mask whose all-ones 64-bit lanes mean "flagged".</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint ToFlagWord(Vector256<float> flaggedMask) => SpreadBits4(flaggedMask.AsDouble().ExtractMostSignificantBits());
+
+    /// <summary>
+    /// Moves bit k of a 4-bit value to bit 8k (one 0/1 byte per bit). The multiplier adds copies shifted by 0, 7,
+    /// 14 and 21; bit k of the copy shifted by 7k lands on 8k and no two copies share a bit, so nothing carries.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint SpreadBits4(uint bits) => (bits * 0x00204081u) & 0x01010101u;
+
+    /// <summary>
+    /// Loads <paramref name="count"/> &lt; 4 elements at <paramref name="e"/> padded to a full vector with zero data,
+    /// zero weight and set flags, which add nothing to any of the kernels' sums.
+    /// </summary>
+    public static (Vector256<float> Vis, Vector256<float> Unflagged, Vector256<float> Weight) LoadPartial(
+        ReadOnlySpan<float> visF, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight, int e, int count)
+    {
+        Span<float> v = stackalloc float[2 * Width];
+        Span<bool> f = [true, true, true, true];
+        Span<float> w = stackalloc float[Width];
+        visF.Slice(2 * e, 2 * count).CopyTo(v);
+        flag.Slice(e, count).CopyTo(f);
+        if (weight.IsEmpty) w[..count].Fill(1f);
+        else weight.Slice(e, count).CopyTo(w);
+        return (Vector256.Create<float>(v), UnflaggedMask(FlagWord(f, 0)), LoadWeights(w, 0));
+    }
+
+    /// <summary>
+    /// Stores the first <paramref name="count"/> (1..4) elements of a result: data, flags (from a flagged-lane
+    /// mask) and, unless <paramref name="outWeight"/> is empty, the duplicated weights.
+    /// </summary>
+    public static void StoreResult(Vector256<float> vis, Vector256<float> flaggedMask, Vector256<float> weight,
+                                   Span<float> outVisF, Span<bool> outFlag, Span<float> outWeight, int e, int count)
+    {
+        uint flags = ToFlagWord(flaggedMask);
+        if (count == Width)
+        {
+            Store(vis, outVisF, e);
+            StoreFlagWord(flags, outFlag, e);
+            if (!outWeight.IsEmpty) StoreWeights(weight, outWeight, e);
+            return;
+        }
+        Span<float> v = stackalloc float[2 * Width];
+        Span<float> w = stackalloc float[Width];
+        vis.StoreUnsafe(ref MemoryMarshal.GetReference(v));
+        v[..(2 * count)].CopyTo(outVisF[(2 * e)..]);
+        for (int k = 0; k < count; k++) outFlag[e + k] = ((flags >> (8 * k)) & 1) != 0;
+        if (outWeight.IsEmpty) return;
+        Compress(weight).StoreUnsafe(ref MemoryMarshal.GetReference(w));
+        w[..count].CopyTo(outWeight[e..]);
+    }
+}

@@ -1,0 +1,268 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using MmsMpi.Casacore;
+
+namespace MmsMpi.Kernels;
+
+/// <summary>Regridding interpolation methods (mstransform/cvel2 <c>interpolation</c>).</summary>
+public enum InterpolationMethod { Nearest, Linear, Cubic, Spline }
+
+/// <summary>
+/// Regridding of one row over channels (nchanIn × ncorr → nchanOut × ncorr), fact sheet §5.4: casacore
+/// InterpolateArray1D::interpolatey with flags, as MSTransformManager's interpol1D calls it (no extrapolation,
+/// flag true = bad). Input frequencies must ascend (MTM reverses descending spws first).
+/// Common rules: an output outside [inFreq[0], inFreq[^1]] is extrapolated and flagged; with fewer than two input
+/// channels the output is the constant input (zero without input) and all flagged. The bracketing input pair of
+/// x is (i−1, i) with i the first input ≥ x, moved to (0, 1) or (n−2, n−1) at the ends (binarySearchBrackets).
+/// </summary>
+public static class Interpolation
+{
+    /// <summary>casacore's "only one channel involved" limit, numeric_limits&lt;double&gt;::epsilon().</summary>
+    private const double FracLimit = 2.220446049250313e-16;
+
+    /// <summary>Interpolates with <paramref name="method"/> (<see cref="Linear"/> vectorised, the others scalar).</summary>
+    public static void Run(InterpolationMethod method, ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis,
+                           ReadOnlySpan<bool> inFlag, int ncorr, ReadOnlySpan<double> outFreq,
+                           Span<ComplexF> outVis, Span<bool> outFlag)
+    {
+        switch (method)
+        {
+            case InterpolationMethod.Nearest: Nearest(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag); break;
+            case InterpolationMethod.Linear: Linear(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag); break;
+            case InterpolationMethod.Cubic: Cubic(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag); break;
+            case InterpolationMethod.Spline: Spline(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag); break;
+            default: throw new ArgumentOutOfRangeException(nameof(method), method, null);
+        }
+    }
+
+    /// <summary>Runs <see cref="LinearSimd"/> where SIMD is accelerated, else <see cref="LinearScalar"/>.</summary>
+    public static void Linear(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
+                              int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+    {
+        if (Vector256.IsHardwareAccelerated) LinearSimd(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag);
+        else LinearScalar(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag);
+    }
+
+    /// <summary>
+    /// Linear interpolation, reference implementation: out = y1 + frac·(y2 − y1) with frac = (x − x1)/(x2 − x1)
+    /// (computed in double, applied in float), flagged if y1 or y2 is. As casacore, when frac ≤ ε or ≥ 1 − ε
+    /// only the nearer input is used (its value and flag alone); extrapolated outputs therefore take the edge value.
+    /// </summary>
+    public static void LinearScalar(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
+                                    int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+    {
+        if (Prologue(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag)) return;
+        int hint = 0;
+        for (int k = 0; k < outFreq.Length; k++)
+        {
+            var (lo, hi, frac, outside) = LinearStencil(inFreq, outFreq[k], ref hint);
+            for (int corr = 0; corr < ncorr; corr++)
+            {
+                var (y1, y2) = (inVis[lo * ncorr + corr], inVis[hi * ncorr + corr]);
+                outVis[k * ncorr + corr] = new ComplexF(y1.Re + frac * (y2.Re - y1.Re), y1.Im + frac * (y2.Im - y1.Im));
+            }
+            PairFlags(inFlag, ncorr, lo, hi, outside, outFlag, k);
+        }
+    }
+
+    /// <summary>
+    /// Vector path of <see cref="LinearScalar"/>: per output channel the 2·ncorr floats are computed 8, then 4 at a
+    /// time, the rest (ncorr = 1, or odd ncorr) by the scalar formula. Same operations: bit-identical results.
+    /// </summary>
+    public static void LinearSimd(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
+                                  int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            LinearScalar(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag);
+            return;
+        }
+        if (Prologue(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag)) return;
+        ref float x = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<ComplexF, float>(inVis));
+        ref float y = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<ComplexF, float>(outVis));
+        int len = 2 * ncorr, hint = 0;
+        for (int k = 0; k < outFreq.Length; k++)
+        {
+            var (lo, hi, frac, outside) = LinearStencil(inFreq, outFreq[k], ref hint);
+            nuint a = (nuint)(lo * len), b = (nuint)(hi * len), o = (nuint)(k * len);
+            nuint i = 0;
+            for (; (int)i + Vector256<float>.Count <= len; i += (nuint)Vector256<float>.Count)
+            {
+                var y1 = Vector256.LoadUnsafe(ref x, a + i);
+                (y1 + frac * (Vector256.LoadUnsafe(ref x, b + i) - y1)).StoreUnsafe(ref y, o + i);
+            }
+            if ((int)i + Vector128<float>.Count <= len)
+            {
+                var y1 = Vector128.LoadUnsafe(ref x, a + i);
+                (y1 + frac * (Vector128.LoadUnsafe(ref x, b + i) - y1)).StoreUnsafe(ref y, o + i);
+                i += (nuint)Vector128<float>.Count;
+            }
+            for (; (int)i < len; i++)
+            {
+                float y1 = Unsafe.Add(ref x, a + i);
+                Unsafe.Add(ref y, o + i) = y1 + frac * (Unsafe.Add(ref x, b + i) - y1);
+            }
+            PairFlags(inFlag, ncorr, lo, hi, outside, outFlag, k);
+        }
+    }
+
+    /// <summary>
+    /// Nearest neighbour (casacore nearestNeighbour): the closer of the bracketing pair, the lower one on a tie;
+    /// its flag, or flagged when outside the input range (the value is then the edge channel's).
+    /// </summary>
+    public static void Nearest(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
+                               int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+    {
+        if (Prologue(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag)) return;
+        int hint = 0;
+        for (int k = 0; k < outFreq.Length; k++)
+        {
+            double xk = outFreq[k];
+            var (lo, hi, outside) = Bracket(inFreq, xk, ref hint);
+            int src = xk < inFreq[0] ? 0
+                    : xk > inFreq[^1] ? inFreq.Length - 1
+                    : inFreq[hi] - xk < 0.5 * (inFreq[hi] - inFreq[lo]) ? hi : lo;
+            inVis.Slice(src * ncorr, ncorr).CopyTo(outVis[(k * ncorr)..]);
+            for (int corr = 0; corr < ncorr; corr++) outFlag[k * ncorr + corr] = outside || inFlag[src * ncorr + corr];
+        }
+    }
+
+    /// <summary>
+    /// Cubic (casacore "cubic"): the polynomial through the four nearest inputs (two each side of x, shifted inward
+    /// at the ends), in double; flagged if either bracketing input is (flagged points are still used, as casacore).
+    /// Scalar only. With 2 or 3 input channels, where casacore would read past its four points, this falls back to
+    /// <see cref="Linear"/>.
+    /// </summary>
+    public static void Cubic(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
+                             int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+    {
+        int n = inFreq.Length;
+        if (n is 2 or 3)
+        {
+            Linear(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag);
+            return;
+        }
+        if (Prologue(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag)) return;
+        int hint = 0;
+        Span<double> basis = stackalloc double[4];
+        for (int k = 0; k < outFreq.Length; k++)
+        {
+            double xk = outFreq[k];
+            var (lo, hi, outside) = Bracket(inFreq, xk, ref hint);
+            int first = Math.Clamp(lo - 1, 0, n - 4);   // polynomialInterpolation's "where − n/2", clamped
+            for (int j = 0; j < 4; j++)                  // Lagrange basis polynomials at xk
+            {
+                basis[j] = 1;
+                for (int m = 0; m < 4; m++)
+                    if (m != j) basis[j] *= (xk - inFreq[first + m]) / (inFreq[first + j] - inFreq[first + m]);
+            }
+            for (int corr = 0; corr < ncorr; corr++)
+            {
+                double re = 0, im = 0;
+                for (int j = 0; j < 4; j++)
+                {
+                    var v = inVis[(first + j) * ncorr + corr];
+                    re += basis[j] * v.Re;
+                    im += basis[j] * v.Im;
+                }
+                outVis[k * ncorr + corr] = new ComplexF((float)re, (float)im);
+            }
+            PairFlags(inFlag, ncorr, lo, hi, outside, outFlag, k);
+        }
+    }
+
+    /// <summary>
+    /// Natural cubic spline (casacore "spline", Numerical Recipes §3.3), Re and Im separately, in double; flagged if
+    /// either bracketing input is (flagged points are still used). Scalar only. Unlike casacore, whose
+    /// back-substitution loop stops before channel 1 (<c>i &gt; 1</c>) and so leaves that second derivative
+    /// unsolved, this solves the whole tridiagonal system.
+    /// </summary>
+    public static void Spline(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
+                              int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+    {
+        if (Prologue(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag)) return;
+        int n = inFreq.Length;
+        var spline = new NaturalSpline(inFreq);
+        var re = new double[n];
+        var im = new double[n];
+        var re2 = new double[n];
+        var im2 = new double[n];
+        for (int corr = 0; corr < ncorr; corr++)
+        {
+            for (int i = 0; i < n; i++) (re[i], im[i]) = (inVis[i * ncorr + corr].Re, inVis[i * ncorr + corr].Im);
+            spline.SecondDerivatives(re, re2);
+            spline.SecondDerivatives(im, im2);
+            int hint = 0;
+            for (int k = 0; k < outFreq.Length; k++)
+            {
+                var (lo, hi, outside) = Bracket(inFreq, outFreq[k], ref hint);
+                outVis[k * ncorr + corr] = new ComplexF((float)spline.Evaluate(re, re2, lo, hi, outFreq[k]),
+                                                        (float)spline.Evaluate(im, im2, lo, hi, outFreq[k]));
+                outFlag[k * ncorr + corr] = outside || inFlag[lo * ncorr + corr] || inFlag[hi * ncorr + corr];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The bracketing pair of <paramref name="x"/> and whether x lies outside the inputs (casacore's discard).
+    /// <paramref name="hint"/> carries the previous search result so that ascending outputs cost O(1) each.
+    /// </summary>
+    private static (int Lo, int Hi, bool Outside) Bracket(ReadOnlySpan<double> xin, double x, ref int hint)
+    {
+        int n = xin.Length;
+        int where = LowerBound(xin, x, ref hint);
+        if (where == n) return (n - 2, n - 1, true);
+        if (where == 0) return (0, 1, x != xin[0]);
+        return (where - 1, where, false);
+    }
+
+    /// <summary>First index i with xin[i] ≥ x (n if none): casacore binarySearchBrackets on ascending input.</summary>
+    private static int LowerBound(ReadOnlySpan<double> xin, double x, ref int hint)
+    {
+        int n = xin.Length;
+        for (int guess = hint; guess <= Math.Min(hint + 1, n); guess++)
+            if ((guess == 0 || xin[guess - 1] < x) && (guess == n || !(xin[guess] < x)))
+                return hint = guess;
+        int lo = 0, hi = n;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (xin[mid] < x) lo = mid + 1;
+            else hi = mid;
+        }
+        return hint = lo;
+    }
+
+    /// <summary>The linear stencil of x: inputs lo, hi and frac, with lo = hi when only one input is involved.</summary>
+    private static (int Lo, int Hi, float Frac, bool Outside) LinearStencil(ReadOnlySpan<double> xin, double x, ref int hint)
+    {
+        var (lo, hi, outside) = Bracket(xin, x, ref hint);
+        double frac = (x - xin[lo]) / (xin[hi] - xin[lo]);
+        if (frac <= FracLimit) return (lo, lo, 0f, outside);
+        if (frac >= 1 - FracLimit) return (hi, hi, 0f, outside);
+        return (lo, hi, (float)frac, outside);
+    }
+
+    /// <summary>Flags of output channel k: outside, or either input of the pair flagged.</summary>
+    private static void PairFlags(ReadOnlySpan<bool> inFlag, int ncorr, int lo, int hi, bool outside, Span<bool> outFlag, int k)
+    {
+        for (int corr = 0; corr < ncorr; corr++)
+            outFlag[k * ncorr + corr] = outside || inFlag[lo * ncorr + corr] || inFlag[hi * ncorr + corr];
+    }
+
+    /// <summary>Checks shapes; with fewer than two inputs writes the constant, flagged output and returns true.</summary>
+    private static bool Prologue(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
+                                 int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+    {
+        KernelArgs.Positive(("ncorr", ncorr));
+        KernelArgs.Cube("input", inFreq.Length * ncorr, inVis, inFlag, []);
+        KernelArgs.Cube("output", outFreq.Length * ncorr, outVis, outFlag, Span<float>.Empty);
+        if (inFreq.Length >= 2) return false;
+        for (int k = 0; k < outFreq.Length; k++)
+        for (int corr = 0; corr < ncorr; corr++)
+            outVis[k * ncorr + corr] = inFreq.Length == 1 ? inVis[corr] : default;
+        outFlag[..(outFreq.Length * ncorr)].Fill(true);
+        return true;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using System.Runtime.InteropServices;
+using MmsMpi.Casacore;
+using MmsMpi.Kernels;
+using NUnit.Framework;
+
+namespace MmsMpi.Tests;
+
+// Simd against Scalar on random data and edge cases (all flagged, zero weights, NaN, no weights, odd shapes).
+// Kernels documented as bit-identical are compared exactly; ChannelAverage with ncorr 1 or 2 reassociates its
+// sums and is compared within 1e-5·(1 + |scalar|). NaN must appear in the same places in both.
+public class KernelSimdParityTests
+{
+    public enum Fill { Random, AllFlagged, ZeroWeights, WithNaN, NoWeights }
+
+    private static readonly Fill[] Fills = Enum.GetValues<Fill>();
+
+    [OneTimeSetUp]
+    public void RequireVectorHardware() =>
+        Assume.That(Avx2.IsSupported && Vector256.IsHardwareAccelerated, "the Simd paths fall back to Scalar without AVX2");
+
+    private sealed record Cube(ComplexF[] Vis, bool[] Flag, float[] Weight);
+
+    private static Cube MakeCube(Random rng, int n, Fill fill)
+    {
+        var vis = new ComplexF[n];
+        var flag = new bool[n];
+        var weight = new float[fill == Fill.NoWeights ? 0 : n];
+        for (int i = 0; i < n; i++)
+        {
+            vis[i] = new ComplexF(rng.NextSingle() * 2 - 1, rng.NextSingle() * 2 - 1);
+            flag[i] = fill == Fill.AllFlagged || rng.NextDouble() < 0.3;
+            if (weight.Length > 0) weight[i] = fill == Fill.ZeroWeights || rng.NextDouble() < 0.1 ? 0 : 0.1f + 2 * rng.NextSingle();
+            if (fill == Fill.WithNaN && rng.NextDouble() < 0.05) vis[i] = new ComplexF(float.NaN, vis[i].Im);
+            if (fill == Fill.WithNaN && weight.Length > 0 && rng.NextDouble() < 0.02) weight[i] = float.NaN;
+        }
+        return new Cube(vis, flag, weight);
+    }
+
+    private static void Same(ReadOnlySpan<float> simd, ReadOnlySpan<float> scalar, double tol, string what)
+    {
+        Assert.That(simd.Length, Is.EqualTo(scalar.Length), what);
+        for (int i = 0; i < scalar.Length; i++)
+        {
+            float a = simd[i], b = scalar[i];
+            bool ok = float.IsNaN(a) ? float.IsNaN(b) : !float.IsNaN(b) && (a == b || Math.Abs(a - b) <= tol * (1 + Math.Abs(b)));
+            if (!ok) Assert.Fail($"{what}: float {i}: simd {a} scalar {b}");
+        }
+    }
+
+    private static void Same(ComplexF[] simd, ComplexF[] scalar, double tol, string what) =>
+        Same(MemoryMarshal.Cast<ComplexF, float>(simd),
+             MemoryMarshal.Cast<ComplexF, float>(scalar), tol, what);
+
+    private static void Same(bool[] simd, bool[] scalar, string what)
+    {
+        Assert.That(simd.Length, Is.EqualTo(scalar.Length), what);
+        for (int i = 0; i < scalar.Length; i++)
+            if (simd[i] != scalar[i]) Assert.Fail($"{what}: flag {i}: simd {simd[i]} scalar {scalar[i]}");
+    }
+
+    [TestCaseSource(nameof(Fills))]
+    public void ChannelAverage(Fill fill)
+    {
+        var rng = new Random(1000 + (int)fill);
+        int cases = 0;
+        foreach (int ncorr in new[] { 1, 2, 3, 4 })
+        foreach (int nrow in new[] { 1, 33 })
+        foreach (int nchan in new[] { 1, 7, 16 })
+        foreach (int chanbin in new[] { 1, 2, 3, 4, 7 })
+        {
+            var c = MakeCube(rng, nrow * nchan * ncorr, fill);
+            int n = nrow * Kernels.ChannelAverage.OutputChannels(nchan, chanbin) * ncorr;
+            var (v1, f1, w1) = (new ComplexF[n], new bool[n], new float[n]);
+            var (v2, f2, w2) = (new ComplexF[n], new bool[n], new float[n]);
+            Kernels.ChannelAverage.Scalar(c.Vis, c.Flag, c.Weight, nrow, nchan, ncorr, chanbin, v1, f1, w1);
+            Kernels.ChannelAverage.Simd(c.Vis, c.Flag, c.Weight, nrow, nchan, ncorr, chanbin, v2, f2, w2);
+            string what = $"ncorr {ncorr} nrow {nrow} nchan {nchan} chanbin {chanbin}";
+            double tol = ncorr is 1 or 2 ? 1e-5 : 0;
+            Same(v2, v1, tol, what);
+            Same(f2, f1, what);
+            Same(w2, w1, tol, what);
+            cases += n > 0 ? 1 : 0;
+        }
+        Assert.That(cases, Is.GreaterThan(80));
+    }
+
+    [TestCaseSource(nameof(Fills))]
+    public void Hanning(Fill fill)
+    {
+        var rng = new Random(2000 + (int)fill);
+        foreach (int ncorr in new[] { 1, 2, 3, 4 })
+        foreach (int nrow in new[] { 1, 33 })
+        foreach (int nchan in new[] { 1, 2, 3, 7, 16, 64 })
+        foreach (bool withOutWeight in new[] { true, false })
+        {
+            var c = MakeCube(rng, nrow * nchan * ncorr, fill);
+            int n = c.Vis.Length, nw = withOutWeight ? n : 0;
+            var (v1, f1, w1) = (new ComplexF[n], new bool[n], new float[nw]);
+            var (v2, f2, w2) = (new ComplexF[n], new bool[n], new float[nw]);
+            Kernels.Hanning.Scalar(c.Vis, c.Flag, c.Weight, nrow, nchan, ncorr, v1, f1, w1);
+            Kernels.Hanning.Simd(c.Vis, c.Flag, c.Weight, nrow, nchan, ncorr, v2, f2, w2);
+            string what = $"ncorr {ncorr} nrow {nrow} nchan {nchan} outWeight {withOutWeight}";
+            Same(v2, v1, 0, what);
+            Same(f2, f1, what);
+            Same(w2, w1, 0, what);
+        }
+    }
+
+    [TestCaseSource(nameof(Fills))]
+    public void TimeAverage(Fill fill)
+    {
+        var rng = new Random(3000 + (int)fill);
+        foreach (int n in new[] { 1, 3, 4, 5, 7, 33, 256 })
+        {
+            var (s1, sw1, a1) = (new ComplexF[n], new float[n], new bool[n]);
+            var (s2, sw2, a2) = (new ComplexF[n], new float[n], new bool[n]);
+            for (int row = 0; row < 7; row++)
+            {
+                // rows 0 and 4 start a bin; row 1 is all flagged whatever the fill
+                var c = MakeCube(rng, n, row == 1 ? Fill.AllFlagged : fill);
+                bool first = row is 0 or 4;
+                Kernels.TimeAverage.AccumulateScalar(c.Vis, c.Flag, c.Weight, s1, sw1, a1, first);
+                Kernels.TimeAverage.AccumulateSimd(c.Vis, c.Flag, c.Weight, s2, sw2, a2, first);
+                string what = $"n {n} row {row}";
+                Same(s2, s1, 0, what);
+                Same(sw2, sw1, 0, what);
+                Same(a2, a1, what);
+            }
+        }
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void LinearInterpolation(bool withNaN)
+    {
+        var rng = new Random(withNaN ? 4001 : 4000);
+        foreach (int ncorr in new[] { 1, 2, 3, 4 })
+        foreach (int nin in new[] { 1, 2, 3, 7, 64 })
+        foreach (bool sorted in new[] { true, false })
+        {
+            var inFreq = new double[nin];
+            for (int i = 0; i < nin; i++) inFreq[i] = (i == 0 ? 1e9 : inFreq[i - 1]) + 1e5 * (0.5 + rng.NextDouble());
+            var c = MakeCube(rng, nin * ncorr, withNaN ? Fill.WithNaN : Fill.Random);
+            // outputs spread over the band and 10% beyond it, plus every input frequency (exact hits)
+            double lo = inFreq[0] - 1e5, hi = inFreq[^1] + 1e5;
+            var outFreq = Enumerable.Range(0, 3 * nin + 5).Select(_ => lo + (hi - lo) * rng.NextDouble()).Concat(inFreq).ToArray();
+            if (sorted) Array.Sort(outFreq);
+            int n = outFreq.Length * ncorr;
+            var (v1, f1) = (new ComplexF[n], new bool[n]);
+            var (v2, f2) = (new ComplexF[n], new bool[n]);
+            Interpolation.LinearScalar(inFreq, c.Vis, c.Flag, ncorr, outFreq, v1, f1);
+            Interpolation.LinearSimd(inFreq, c.Vis, c.Flag, ncorr, outFreq, v2, f2);
+            string what = $"ncorr {ncorr} nin {nin} sorted {sorted}";
+            Same(v2, v1, 0, what);
+            Same(f2, f1, what);
+            if (nin >= 7) Assert.That(f1.Any(f => !f) && f1.Any(f => f), Is.True, $"{what}: both flag states occur");
+        }
+    }
+
+    [TestCaseSource(nameof(Fills))]
+    public void SpwCombine(Fill fill)
+    {
+        var rng = new Random(5000 + (int)fill);
+        foreach (int ncorr in new[] { 1, 2, 3, 4, 5 })
+        foreach (int trial in Enumerable.Range(0, 4))
+        {
+            // three spws of 5..20 channels, widths 1 or 1.5, randomly placed so that some overlap partially
+            var spws = Enumerable.Range(0, 3).Select(_ =>
+            {
+                int nchan = rng.Next(5, 21);
+                double width = rng.Next(2) == 0 ? 1 : 1.5, start = 25 * rng.NextDouble();
+                var freq = Enumerable.Range(0, nchan).Select(i => start + i * width).ToArray();
+                if (rng.Next(2) == 0) Array.Reverse(freq);
+                return (freq, freq.Select(_ => width).ToArray());
+            }).ToList();
+            var plan = Kernels.SpwCombine.Plan(spws);
+            var c = MakeCube(rng, plan.InputChannels * ncorr, fill);
+            int n = plan.ChanFreq.Length * ncorr;
+            var (v1, f1, w1) = (new ComplexF[n], new bool[n], new float[n]);
+            var (v2, f2, w2) = (new ComplexF[n], new bool[n], new float[n]);
+            Kernels.SpwCombine.Scalar(plan, c.Vis, c.Flag, c.Weight, ncorr, v1, f1, w1);
+            Kernels.SpwCombine.Simd(plan, c.Vis, c.Flag, c.Weight, ncorr, v2, f2, w2);
+            string what = $"ncorr {ncorr} trial {trial}";
+            Same(v2, v1, 0, what);
+            Same(f2, f1, what);
+            Same(w2, w1, 0, what);
+        }
+    }
+}
