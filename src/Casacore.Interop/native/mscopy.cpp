@@ -4,6 +4,7 @@
 #include <casacore/tables/Tables/ArrayColumn.h>
 #include <casacore/tables/Tables/ScalarColumn.h>
 #include <casacore/tables/Tables/Table.h>
+#include <casacore/tables/Tables/SetupNewTab.h>
 #include <casacore/tables/Tables/TableCopy.h>
 #include <casacore/tables/Tables/TableAttr.h>
 #include <casacore/tables/Tables/TableInfo.h>
@@ -27,6 +28,44 @@ std::vector<String> split_lines(const char* text) {
   return out;
 }
 
+// The info of a plain MS, as casacore's MeasurementSet writes it (also when the input is a Multi-MS, whose info
+// says CONCATENATED).
+void set_ms_info(Table& out) {
+  TableInfo& info = out.tableInfo();
+  info.setType(TableInfo::type(TableInfo::MEASUREMENTSET));
+  info.setSubType("");
+  info.readmeClear();
+  info.readmeAddLine("This is a MeasurementSet Table holding measurements from a Telescope");
+  out.flushTableInfo();
+}
+
+// Makes fixed-shape array columns of a subtable variable-shape (LOFAR's SPECTRAL_WINDOW has CHAN_FREQ fixed at
+// its channel count), so rows can be rewritten with other channel counts: the table is rebuilt with the same
+// columns, without the FixedShape option, and its rows copied.
+void unfix_array_shapes(const String& path) {
+  const String tmp = path + ".variable";
+  {
+    Table in(path);
+    TableDesc td(in.tableDesc(), TableDesc::Scratch);
+    bool fixed = false;
+    for (uInt i = 0; i < td.ncolumn(); ++i) {
+      ColumnDesc& cd = td.rwColumnDesc(i);
+      if (cd.isArray() && (cd.options() & ColumnDesc::FixedShape)) {
+        cd.setOptions(cd.options() & ~(ColumnDesc::FixedShape | ColumnDesc::Direct));
+        fixed = true;
+      }
+    }
+    if (!fixed) return;
+    SetupNewTable setup(tmp, td, Table::New);
+    Table out(setup, in.nrow());
+    TableCopy::copyRows(out, in);
+    TableCopy::copyInfo(out, in);
+    out.rwKeywordSet().merge(in.keywordSet(), RecordInterface::OverwriteDuplicates);
+  }
+  Table(path, Table::Delete);
+  Table(tmp, Table::Update).rename(path, Table::New);
+}
+
 // Deep copies of the input's subtables into out/NAME (without rows for those in empty). Keywords that point at a
 // table that does not exist (ALMA's ASDM_* keywords often do) are dropped rather than copied dangling.
 void copy_subtables(const Table& in, Table& out, const std::vector<String>& empty) {
@@ -36,12 +75,13 @@ void copy_subtables(const Table& in, Table& out, const std::vector<String>& empt
     if (inKw.type(i) != TpTable) continue;
     const String name = inKw.name(i);
     if (!Table::isReadable(inKw.tableAttributes(i).name())) {
-      outKw.removeField(name);
+      if (outKw.isDefined(name)) outKw.removeField(name);
       continue;
     }
     const String path = out.tableName() + "/" + name;
     const bool noRows = std::find(empty.begin(), empty.end(), name) != empty.end();
     inKw.asTable(i).deepCopy(path, Table::New, True, Table::AipsrcEndian, noRows);
+    if (name == "SPECTRAL_WINDOW") unfix_array_shapes(path);  // channel selection and averaging rewrite its rows
     outKw.defineTable(name, Table(path));
   }
 }
@@ -157,13 +197,7 @@ SHIM_API int cs_ms_create_like(void* src, const char* path, const char* dropColu
     for (const String& col : split_lines(dropColumns))
       if (out.tableDesc().isColumn(col)) out.removeColumn(col);
     copy_subtables(in, out, split_lines(emptySubtables));
-    // A plain MS, even when the input is a Multi-MS (whose info says CONCATENATED).
-    TableInfo& info = out.tableInfo();
-    info.setType(TableInfo::type(TableInfo::MEASUREMENTSET));
-    info.setSubType("");
-    info.readmeClear();
-    info.readmeAddLine("This is a MeasurementSet Table holding measurements from a Telescope");
-    out.flushTableInfo();
+    set_ms_info(out);
   });
 }
 
@@ -179,6 +213,7 @@ SHIM_API int cs_ms_create_fresh(void* src, const char* path, const char* optiona
     for (const String& name : split_lines(optionalColumns)) optional.push_back(MS::columnType(name));
     MeasurementSet out = mslayout::create_main(path, optional, mslayout::tile_for(maxCorr, maxChan), 0);
     copy_subtables(in, out, split_lines(emptySubtables));
+    set_ms_info(out);
     static_cast<Table&>(out).flush();  // MeasurementSet::flush would also flush its (unset) subtable objects
   });
 }

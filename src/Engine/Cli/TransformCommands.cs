@@ -26,10 +26,11 @@ public static class TransformCommands
 
         public TransformOptions Base(ParseResult r) => new() { DataColumn = r.GetValue(DataColumn)!, KeepFlags = r.GetValue(KeepFlags) };
 
-        public int Run(ParseResult r, TransformOptions options, TransformTask task, bool createMms = false, string axis = "auto", string numSubMs = "auto", bool keepMms = true) =>
+        /// <summary>Runs the task; options are built inside the error handler, so a bad value is a one-line error too.</summary>
+        public int Run(ParseResult r, Func<TransformOptions> options, TransformTask task, bool createMms = false, string axis = "auto", string numSubMs = "auto", bool keepMms = true) =>
             TaskHost.Run(cluster =>
             {
-                var s = new MsTransformTask(cluster).Run(new MsTransformParams(r.GetValue(Vis)!, r.GetValue(OutputVis)!, Selection.Read(r), options,
+                var s = new MsTransformTask(cluster).Run(new MsTransformParams(r.GetValue(Vis)!, r.GetValue(OutputVis)!, Selection.Read(r), options(),
                     task, createMms, axis, numSubMs, keepMms));
                 Console.WriteLine(s.SubMss > 0
                     ? $"Created {s.OutputVis} with {s.SubMss} sub-MSs, {s.Rows} rows in {s.Seconds:F1} s"
@@ -54,7 +55,7 @@ public static class TransformCommands
         var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
         var command = common.Command("mstransform", "Select, average, smooth an MS or a Multi-MS (sub-MSs in parallel)",
             chanaverage, chanbin, hanning, timeaverage, timebin, timespan, maxuvw, usewt, createmms, axis, numsubms, keepmms);
-        command.SetAction(r => common.Run(r, common.Base(r) with
+        command.SetAction(r => common.Run(r, () => common.Base(r) with
         {
             ChanAverage = r.GetValue(chanaverage), ChanBin = TransformOptions.ParseChanBin(r.GetValue(chanbin)!), Hanning = r.GetValue(hanning),
             TimeAverage = r.GetValue(timeaverage), TimeBinSeconds = TransformOptions.ParseSeconds(r.GetValue(timebin)!),
@@ -72,15 +73,15 @@ public static class TransformCommands
         var combine = Options.Text("--combine", "Average across scan, state and/or field", "");
         var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
         var command = common.Command("split", "Split out (and average) a selection of an MS or Multi-MS", width, timebin, combine, keepmms);
-        command.SetAction(r =>
+        command.SetAction(r => common.Run(r, () =>
         {
             var bins = TransformOptions.ParseChanBin(r.GetValue(width)!);
             double seconds = TransformOptions.ParseSeconds(r.GetValue(timebin)!);
-            return common.Run(r, common.Base(r) with
+            return common.Base(r) with
             {
                 ChanAverage = bins.Any(b => b > 1), ChanBin = bins, TimeAverage = seconds > 0, TimeBinSeconds = seconds, TimeSpanText = r.GetValue(combine)!,
-            }, TransformTask.Split, keepMms: r.GetValue(keepmms));
-        });
+            };
+        }, TransformTask.Split, keepMms: r.GetValue(keepmms)));
         return command;
     }
 
@@ -90,16 +91,14 @@ public static class TransformCommands
         var common = new Common("all");
         var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
         var command = common.Command("hanningsmooth", "Hanning-smooth the channels of an MS or Multi-MS", keepmms);
-        command.SetAction(r =>
+        command.SetAction(r => common.Run(r, () =>
         {
             var options = common.Base(r) with { Hanning = true };
-            if (options.DataColumn.Trim().Equals("corrected", StringComparison.OrdinalIgnoreCase) && !HasCorrected(r.GetValue(common.Vis)!))
-            {
-                Log.For<MsTransformTask>().Warn("Input CORRECTED_DATA does not exist. Will use DATA");
-                options = options with { DataColumn = "data" };
-            }
-            return common.Run(r, options, TransformTask.HanningSmooth, keepMms: r.GetValue(keepmms));
-        });
+            if (!options.DataColumn.Trim().Equals("corrected", StringComparison.OrdinalIgnoreCase) || HasCorrected(r.GetValue(common.Vis)!))
+                return options;
+            Log.For<MsTransformTask>().Warn("Input CORRECTED_DATA does not exist. Will use DATA");
+            return options with { DataColumn = "data" };
+        }, TransformTask.HanningSmooth, keepMms: r.GetValue(keepmms)));
         return command;
     }
 

@@ -6,11 +6,14 @@ namespace MmsMpi.Tasks;
 /// </summary>
 public sealed class StagedOutput : IDisposable
 {
+    private static int _count;
+
     public string WorkDir { get; }
 
+    /// <summary>A fresh work directory; unique per use, since a task may stage another inside (mstransform → partition).</summary>
     public StagedOutput(string finalPath)
     {
-        WorkDir = $"{finalPath}.building-{Environment.ProcessId}";
+        WorkDir = $"{finalPath}.building-{Environment.ProcessId}-{Interlocked.Increment(ref _count)}";
         if (Directory.Exists(WorkDir)) Directory.Delete(WorkDir, recursive: true);
         Directory.CreateDirectory(WorkDir);
     }

@@ -31,7 +31,10 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
 
             var rowNumbers = selection.Rows.RowNumbers();
             var ddiOfRow = selection.Rows.GetColumn<int>("DATA_DESC_ID");
-            var selectedDdis = ddiOfRow.Distinct().Order().Select(d => layout.Ddis[d]).ToList();
+            // From the tables, not from the rows this input happens to hold: every sub-MS of an MMS must agree on
+            // chanbin per spw, on the re-index and on the SPECTRAL_WINDOW rows it rewrites.
+            var spwSelected = string.IsNullOrWhiteSpace(Selection.Spw) ? null : selection.Channels.Select(c => c.Spw).ToHashSet();
+            var selectedDdis = layout.Ddis.Values.Where(d => spwSelected?.Contains(d.Spw) ?? true).OrderBy(d => d.Ddi).ToList();
             var reindex = string.IsNullOrWhiteSpace(Selection.Spw) && string.IsNullOrWhiteSpace(Selection.Correlation)
                 ? SpwReindex.Identity : SpwReindex.For(selectedDdis);
             var chanbin = ChanBins(selectedDdis);

@@ -1,0 +1,169 @@
+using MmsMpi.Tests.Support;
+using NUnit.Framework;
+
+namespace MmsMpi.Tests;
+
+/// <summary>mstransform, split and hanningsmooth: numbers against numpy (tests/tools/expect_transform.py), MMS in parallel
+/// against the same data as a plain MS in one process, CASA's fallbacks and errors.</summary>
+[Parallelizable(ParallelScope.None)]
+public class TransformTests
+{
+    private static string Vla => RealData.Path("day2_TDEM0003_10s_norx_1src_1spw.ms");
+
+    private static void Expect(string mode, string input, string output, string arg = "")
+    {
+        var r = Proc.Run("/usr/bin/python3", [Repo.Tool("expect_transform.py"), mode, input, output, .. arg == "" ? Array.Empty<string>() : [arg]]);
+        Assert.That(r.Stdout.Trim(), Is.EqualTo("OK"), r.ToString());
+    }
+
+    private static void Ok(ProcResult r) => Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+
+    [Test]
+    public void ChannelAverageMatchesNumpyAndRewritesTheSpectralWindow()
+    {
+        using var tmp = new TempDir();
+        Ok(Proc.MmsMpi("mstransform", "--vis", Vla, "--outputvis", tmp["c.ms"], "--datacolumn", "data", "--chanaverage", "--chanbin", "4"));
+        Expect("chanavg", Vla, tmp["c.ms"], "4");
+        // No flags: WEIGHT_SPECTRUM_out = sum over the 4 channels of a bin, WEIGHT_out = its mean over channels.
+        var py = Proc.Python("""
+            import sys, numpy as np
+            from casacore import tables as pt
+            ws = pt.table(sys.argv[1], ack=False).getcol('WEIGHT_SPECTRUM'); out = pt.table(sys.argv[2], ack=False)
+            expect = ws.reshape(ws.shape[0], 16, 4, ws.shape[2]).sum(2)
+            print(np.allclose(out.getcol('WEIGHT_SPECTRUM'), expect, rtol=1e-6) and np.allclose(out.getcol('WEIGHT'), expect.mean(1), rtol=1e-6))
+            """.Replace("            ", ""), Vla, tmp["c.ms"]);
+        Assert.That(py.Stdout.Trim(), Is.EqualTo("True"), py.ToString());
+    }
+
+    [Test]
+    public void HanningMatchesNumpyAndKeepsTheSpectralWindow()
+    {
+        using var tmp = new TempDir();
+        Ok(Proc.MmsMpi("hanningsmooth", "--vis", Vla, "--outputvis", tmp["h.ms"], "--datacolumn", "corrected"));  // falls back to DATA
+        Expect("hanning", Vla, tmp["h.ms"]);
+        Assert.That(Checks.Py(tmp["h.ms"], "pt.table(sys.argv[1] + '/SPECTRAL_WINDOW', ack=False).getcell('NUM_CHAN', 0)"), Is.EqualTo("64"));
+    }
+
+    [Test]
+    public void SplitTimeAverageMatchesNumpy()
+    {
+        using var tmp = new TempDir();
+        Ok(Proc.MmsMpi("split", "--vis", Vla, "--outputvis", tmp["t.ms"], "--datacolumn", "data", "--timebin", "20s"));
+        Expect("timeavg", Vla, tmp["t.ms"], "20");
+    }
+
+    private static IEnumerable<TestCaseData> Transforms()
+    {
+        yield return new TestCaseData((object)new[] { "--chanaverage", "--chanbin", "4" }).SetName("Mms_chanaverage");
+        yield return new TestCaseData((object)new[] { "--timeaverage", "--timebin", "20s" }).SetName("Mms_timeaverage");
+        yield return new TestCaseData((object)new[] { "--hanning" }).SetName("Mms_hanning");
+        yield return new TestCaseData((object)new[] { "--timeaverage", "--timebin", "30s", "--chanaverage", "--chanbin", "2,4,8", "--hanning", "--keepflags", "false" }).SetName("Mms_all_three");
+        yield return new TestCaseData((object)new[] { "--chanaverage", "--chanbin", "2", "--spw", "0,2", "--scan", "2~4" }).SetName("Mms_selection");
+    }
+
+    [TestCaseSource(nameof(Transforms))]
+    public void MmsInParallelEqualsThePlainMsInOneProcess(string[] transform)
+    {
+        using var tmp = new TempDir();
+        var ms = GeneratedData.SmallMs;
+        Ok(Proc.MmsMpi("partition", "--vis", ms, "--outputvis", tmp["in.mms"], "--numsubms", "4", "--flagbackup", "false"));
+        var parallel = Proc.MmsMpiUnderMpi(3, ["mstransform", "--vis", tmp["in.mms"], "--outputvis", tmp["out.mms"], "--datacolumn", "all", .. transform]);
+        Ok(parallel);
+        Assert.That(parallel.Stderr, Does.Contain("transforming 4 sub-MSs in parallel"));
+        Ok(Proc.MmsMpi(["mstransform", "--vis", ms, "--outputvis", tmp["out.ms"], "--datacolumn", "all", .. transform]));
+
+        Checks.SameRows(tmp["out.ms"], tmp["out.mms"]);
+        var info = Checks.Mms(tmp["out.mms"], "scan,spw");
+        Assert.That(info.GetProperty("axistype").GetString(), Is.EqualTo("scan,spw"));
+        var listing = Proc.MmsMpi("listpartition", "--vis", tmp["out.mms"]);
+        Ok(listing);
+        Assert.That(listing.Stdout, Does.Contain("separation axis = scan,spw").And.Contain("out.0000.ms"));
+    }
+
+    [Test]
+    public void TimespanScanOnAScanMmsFallsBackToMonolithicAndRepartitionsBySpw()
+    {
+        using var tmp = new TempDir();
+        var ms = GeneratedData.SmallMs;
+        Ok(Proc.MmsMpi("partition", "--vis", ms, "--outputvis", tmp["in.mms"], "--separationaxis", "scan", "--numsubms", "3", "--flagbackup", "false"));
+        string[] t = ["--datacolumn", "data", "--timeaverage", "--timebin", "100s", "--timespan", "scan"];
+        var r = Proc.MmsMpi(["mstransform", "--vis", tmp["in.mms"], "--outputvis", tmp["out.mms"], .. t]);
+        Ok(r);
+        Assert.That(r.Stderr, Does.Contain("Cannot process MMS in parallel when timespan='scan'").And.Contain("separation axis 'spw'"));
+        Ok(Proc.MmsMpi(["mstransform", "--vis", ms, "--outputvis", tmp["out.ms"], .. t]));
+        Checks.SameRows(tmp["out.ms"], tmp["out.mms"]);
+        Assert.That(Checks.Mms(tmp["out.mms"], "spw").GetProperty("axistype").GetString(), Is.EqualTo("spw"));
+    }
+
+    [Test]
+    public void SplitRefusesToAverageAcrossScansOfAScanMms()
+    {
+        using var tmp = new TempDir();
+        Ok(Proc.MmsMpi("partition", "--vis", GeneratedData.SmallMs, "--outputvis", tmp["in.mms"], "--separationaxis", "scan", "--flagbackup", "false"));
+        var r = Proc.MmsMpi("split", "--vis", tmp["in.mms"], "--outputvis", tmp["out.mms"], "--timebin", "100s", "--combine", "scan", "--datacolumn", "data");
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Stderr, Does.Contain("Please set keepmms to False").And.Contain("Unable to continue with MMS processing"));
+        Assert.That(Directory.Exists(tmp["out.mms"]), Is.False);
+        Ok(Proc.MmsMpi("split", "--vis", tmp["in.mms"], "--outputvis", tmp["out.ms"], "--timebin", "100s", "--combine", "scan", "--datacolumn", "data", "--keepmms", "false"));
+        Assert.That(Directory.Exists(tmp["out.ms/SUBMSS"]), Is.False, "keepmms=false writes a plain MS");
+    }
+
+    [Test]
+    public void CreateMmsPartitionsThenTransforms()
+    {
+        using var tmp = new TempDir();
+        var ms = GeneratedData.SmallMs;
+        Ok(Proc.MmsMpi("mstransform", "--vis", ms, "--outputvis", tmp["out.mms"], "--datacolumn", "data", "--chanaverage", "--chanbin", "2",
+            "--createmms", "--separationaxis", "spw"));
+        Ok(Proc.MmsMpi("mstransform", "--vis", ms, "--outputvis", tmp["out.ms"], "--datacolumn", "data", "--chanaverage", "--chanbin", "2"));
+        Checks.SameRows(tmp["out.ms"], tmp["out.mms"]);
+        Assert.That(Checks.Mms(tmp["out.mms"], "spw").GetProperty("exclusive").GetBoolean(), Is.True);
+    }
+
+    private static IEnumerable<TestCaseData> RealData3() => RealData.Names.Select(n => new TestCaseData(n).SetName($"Transform_{n}"));
+
+    [TestCaseSource(nameof(RealData3))]
+    public void RealDataGoesThroughChanAverageTimeAverageAndHanning(string name)
+    {
+        using var tmp = new TempDir();
+        var input = RealData.Path(name);
+        string[] select = name.StartsWith("mssel") ? ["--spw", "1"] : [];  // spw 2 of the ALMA set has 1 channel
+        Ok(Proc.MmsMpi(["mstransform", "--vis", input, "--outputvis", tmp["o.ms"], "--datacolumn", "data", "--chanaverage", "--chanbin", "2",
+            "--timeaverage", "--timebin", "1min", "--hanning", .. select]));
+        Assert.That(Checks.TaqlRows(tmp["o.ms"]), Is.GreaterThan(0).And.LessThan(Checks.TaqlRows(input)));
+        Assert.That(Checks.ShowTableInfo(tmp["o.ms"]), Does.Contain("Measurement Set"));
+        // Every output cell has the channel count its spw row says, half (rounded down) of the input's.
+        var py = Proc.Python("""
+            import sys
+            from casacore import tables as pt
+            a, b = sys.argv[1], sys.argv[2]
+            na = pt.table(a + '/SPECTRAL_WINDOW', ack=False).getcol('NUM_CHAN'); nb = pt.table(b + '/SPECTRAL_WINDOW', ack=False).getcol('NUM_CHAN')
+            t = pt.table(b, ack=False); spw = pt.table(b + '/DATA_DESCRIPTION', ack=False).getcol('SPECTRAL_WINDOW_ID')
+            ok = all(t.getcell('DATA', r).shape[0] == nb[spw[t.getcell('DATA_DESC_ID', r)]] for r in range(0, t.nrows(), 7))
+            print(ok and sorted(set(nb)) == sorted(set(n // 2 for n in na if n // 2 in set(nb))) and max(nb) == max(na) // 2)
+            """.Replace("            ", ""), input, tmp["o.ms"]);
+        Assert.That(py.Stdout.Trim(), Is.EqualTo("True"), py.ToString());
+    }
+
+    private static IEnumerable<TestCaseData> BadParameters()
+    {
+        yield return Case("chanbin larger than the spw", ["--chanaverage", "--chanbin", "128"], "is larger than the 64 selected channels");
+        yield return Case("chanbin 1", ["--chanaverage", "--chanbin", "1"], "Parameter chanbin must be > 1");
+        yield return Case("timebin not a time", ["--timeaverage", "--timebin", "often"], "timebin must be a time");
+        yield return Case("timebin zero", ["--timeaverage", "--timebin", "0s"], "Parameter timebin must be > '0s'");
+        yield return Case("timespan unknown", ["--timeaverage", "--timebin", "10s", "--timespan", "baseline"], "timespan must be scan, state, field");
+        yield return Case("chanbin list length", ["--chanaverage", "--chanbin", "2,2"], "different from the number of spw");
+
+        static TestCaseData Case(string name, string[] args, string message) => new TestCaseData(args, message).SetName($"TransformError_{name.Replace(' ', '_')}");
+    }
+
+    [TestCaseSource(nameof(BadParameters))]
+    public void BadParametersGiveOneLineAndNoOutput(string[] args, string message)
+    {
+        using var tmp = new TempDir();
+        var r = Proc.MmsMpi(["mstransform", "--vis", Vla, "--outputvis", tmp["o.ms"], "--datacolumn", "data", .. args]);
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Stderr, Does.Contain("ERROR: ").And.Contain(message));
+        Assert.That(Directory.GetFileSystemEntries(tmp.Path), Is.Empty);
+    }
+}
