@@ -52,6 +52,41 @@ public class TransformTests
         Expect("timeavg", Vla, tmp["t.ms"], "20");
     }
 
+    [Test]
+    public void RegridToLsrkUsesCasacoresFrameConversionAtTheFirstTime()
+    {
+        using var tmp = new TempDir();
+        Ok(Proc.MmsMpi("mstransform", "--vis", Vla, "--outputvis", tmp["r.ms"], "--datacolumn", "data", "--regridms", "--outframe", "LSRK"));
+        // The output grid is the input's channel centres converted TOPO -> LSRK by casacore's measures at the first
+        // row's time, towards field 0, at the VLA; the frame code is LSRK (1); the reference-epoch row is unchanged.
+        var py = Proc.Python("""
+            import sys, numpy as np
+            from casacore import tables as pt, measures, quanta as qa
+            a, b = sys.argv[1], sys.argv[2]
+            me = measures.measures()
+            t = pt.table(a, ack=False); t0 = t.getcol('TIME').min()
+            d = pt.table(a + '/FIELD', ack=False).getcell('PHASE_DIR', 0)[0]
+            me.doframe(me.observatory('VLA')); me.doframe(me.epoch('UTC', qa.quantity(t0, 's')))
+            me.doframe(me.direction('J2000', qa.quantity(d[0], 'rad'), qa.quantity(d[1], 'rad')))
+            f = pt.table(a + '/SPECTRAL_WINDOW', ack=False).getcell('CHAN_FREQ', 0)
+            expect = np.array([me.measure(me.frequency('TOPO', qa.quantity(x, 'Hz')), 'LSRK')['m0']['value'] for x in f])
+            sb = pt.table(b + '/SPECTRAL_WINDOW', ack=False)
+            got = sb.getcell('CHAN_FREQ', 0)
+            print(np.abs(got - expect).max() < 1.0, sb.getcell('MEAS_FREQ_REF', 0) == 1, abs(got[0] - f[0]) > 1e5)
+            """.Replace("            ", ""), Vla, tmp["r.ms"]);
+        Assert.That(py.Stdout.Trim(), Is.EqualTo("True True True"), py.ToString());
+    }
+
+    [Test]
+    public void RegridWidthSmallerThanTheInputIsRefused()
+    {
+        using var tmp = new TempDir();
+        var r = Proc.MmsMpi("mstransform", "--vis", Vla, "--outputvis", tmp["r.ms"], "--datacolumn", "data", "--regridms", "--mode", "frequency", "--width", "1kHz");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Stderr, Does.Contain("ERROR: regridding spw 0"));
+        Assert.That(Directory.GetFileSystemEntries(tmp.Path), Is.Empty);
+    }
+
     private static IEnumerable<TestCaseData> Transforms()
     {
         yield return new TestCaseData((object)new[] { "--chanaverage", "--chanbin", "4" }).SetName("Mms_chanaverage");
@@ -59,6 +94,7 @@ public class TransformTests
         yield return new TestCaseData((object)new[] { "--hanning" }).SetName("Mms_hanning");
         yield return new TestCaseData((object)new[] { "--timeaverage", "--timebin", "30s", "--chanaverage", "--chanbin", "2,4,8", "--hanning", "--keepflags", "false" }).SetName("Mms_all_three");
         yield return new TestCaseData((object)new[] { "--chanaverage", "--chanbin", "2", "--spw", "0,2", "--scan", "2~4" }).SetName("Mms_selection");
+        yield return new TestCaseData((object)new[] { "--regridms", "--outframe", "LSRK", "--mode", "channel", "--width", "2" }).SetName("Mms_regrid_lsrk");
     }
 
     [TestCaseSource(nameof(Transforms))]

@@ -53,9 +53,10 @@ public static class TransformCommands
         var axis = Options.Text("--separationaxis", "auto, scan, spw or baseline (with --createmms)", "auto");
         var numsubms = Options.Text("--numsubms", "Number of sub-MSs or 'auto' (with --createmms)", "auto");
         var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
-        var command = common.Command("mstransform", "Select, average, smooth an MS or a Multi-MS (sub-MSs in parallel)",
-            chanaverage, chanbin, hanning, timeaverage, timebin, timespan, maxuvw, usewt, createmms, axis, numsubms, keepmms);
-        command.SetAction(r => common.Run(r, () => common.Base(r) with
+        var regrid = new RegridOptions();
+        var command = common.Command("mstransform", "Select, average, smooth, regrid an MS or a Multi-MS (sub-MSs in parallel)",
+            [chanaverage, chanbin, hanning, timeaverage, timebin, timespan, maxuvw, usewt, createmms, axis, numsubms, keepmms, .. regrid.All]);
+        command.SetAction(r => common.Run(r, () => regrid.Apply(common.Base(r), r) with
         {
             ChanAverage = r.GetValue(chanaverage), ChanBin = TransformOptions.ParseChanBin(r.GetValue(chanbin)!), Hanning = r.GetValue(hanning),
             TimeAverage = r.GetValue(timeaverage), TimeBinSeconds = TransformOptions.ParseSeconds(r.GetValue(timebin)!),
@@ -100,6 +101,30 @@ public static class TransformCommands
             return options with { DataColumn = "data" };
         }, TransformTask.HanningSmooth, keepMms: r.GetValue(keepmms)));
         return command;
+    }
+
+    /// <summary>regridms and its sub-parameters (CASA's defaults).</summary>
+    private sealed class RegridOptions
+    {
+        public readonly Option<bool> RegridMs = Options.Bool("--regridms", "Regrid the spws (frame conversion, new channel grid)", false);
+        public readonly Option<string> Mode = Options.Text("--mode", "channel, channel_b, frequency or velocity", "channel");
+        public readonly Option<int> NChan = new("--nchan") { Description = "Output channels (-1: keep the bandwidth)", DefaultValueFactory = _ => -1 };
+        public readonly Option<string> Start = Options.Text("--start", "First channel: index, frequency or velocity by mode");
+        public readonly Option<string> Width = Options.Text("--width", "Channel width: channels, frequency or velocity by mode");
+        public readonly Option<string> Interpolation = Options.Text("--interpolation", "nearest, linear, cubic or spline", "linear");
+        public readonly Option<string> PhaseCenter = Options.Text("--phasecenter", "FIELD id of the direction for frame conversion");
+        public readonly Option<string> RestFreq = Options.Text("--restfreq", "Rest frequency for velocity mode, e.g. '1420.405752MHz'");
+        public readonly Option<string> OutFrame = Options.Text("--outframe", "LSRK, LSRD, BARY, GEO, TOPO, GALACTO, LGROUP, CMB ('': keep)");
+        public readonly Option<string> VelType = Options.Text("--veltype", "radio or optical", "radio");
+
+        public Option[] All => [RegridMs, Mode, NChan, Start, Width, Interpolation, PhaseCenter, RestFreq, OutFrame, VelType];
+
+        public TransformOptions Apply(TransformOptions o, ParseResult r) => o with
+        {
+            RegridMs = r.GetValue(RegridMs), Mode = r.GetValue(Mode)!, NChan = r.GetValue(NChan), Start = r.GetValue(Start)!, Width = r.GetValue(Width)!,
+            Interpolation = r.GetValue(Interpolation)!, PhaseCenter = r.GetValue(PhaseCenter)!, RestFreq = r.GetValue(RestFreq)!,
+            OutFrame = r.GetValue(OutFrame)!, VelType = r.GetValue(VelType)!,
+        };
     }
 
     private static bool HasCorrected(string vis)

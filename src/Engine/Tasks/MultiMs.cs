@@ -29,13 +29,16 @@ public static class MultiMs
             t.GetColumn<int>("SCAN_NUMBER").ToHashSet(), time.Length > 0 ? time.Min() : 0, time.Length > 0 ? time.Max() : 0);
     }
 
-    /// <summary>Spws and scans that a selection picks from an MS or MMS read as one.</summary>
-    public static (HashSet<int> Spws, HashSet<int> Scans) Selected(string vis, SelectionExprs selection)
+    /// <summary>What a selection picks from an MS or MMS read as one: spws, scans, the earliest time and its field.</summary>
+    public static (HashSet<int> Spws, HashSet<int> Scans, double FirstTime, int FirstField) Selected(string vis, SelectionExprs selection)
     {
         using var t = CasaTable.Open(vis);
         using var sel = MsSelection.Apply(t, selection);
         using var dd = t.OpenSubtable("DATA_DESCRIPTION");
         var spwOf = dd.GetColumn<int>("SPECTRAL_WINDOW_ID");
-        return (sel.Rows.GetColumn<int>("DATA_DESC_ID").Select(d => spwOf[d]).ToHashSet(), sel.Rows.GetColumn<int>("SCAN_NUMBER").ToHashSet());
+        var time = sel.Rows.GetColumn<double>("TIME");
+        int first = time.Length > 0 ? Array.IndexOf(time, time.Min()) : -1;
+        return (sel.Rows.GetColumn<int>("DATA_DESC_ID").Select(d => spwOf[d]).ToHashSet(), sel.Rows.GetColumn<int>("SCAN_NUMBER").ToHashSet(),
+            first >= 0 ? time[first] : 0, first >= 0 ? sel.Rows.GetColumn<int>("FIELD_ID")[first] : 0);
     }
 }

@@ -32,6 +32,17 @@ public sealed class MsTransformTask(ICluster cluster)
         string output = InputVis.CheckOutput(p.OutputVis);
         using (InputVis.OpenMs(vis)) { }
         using var stage = new StagedOutput(output);
+        if (p.Options.RegridMs)
+        {
+            // One reference epoch and one direction for every sub-MS, so they all get the same grid and Doppler
+            // tracking (CASA lets each sub-MS take its own first row).
+            var first = MultiMs.Selected(vis, p.Options.WithKeepFlags(p.Selection));
+            p = p with { Options = p.Options with
+            {
+                RefEpoch = first.FirstTime,
+                PhaseCenter = p.Options.PhaseCenter.Trim().Length > 0 ? p.Options.PhaseCenter : first.FirstField.ToString(),
+            } };
+        }
 
         if (MultiMs.IsMms(vis)) return TransformMms(vis, output, p, stage, clock);
         if (p.CreateMms)
@@ -45,7 +56,7 @@ public sealed class MsTransformTask(ICluster cluster)
 
     private Summary TransformMms(string vis, string output, MsTransformParams p, StagedOutput stage, Stopwatch clock)
     {
-        var (spws, scans) = MultiMs.Selected(vis, p.Selection);
+        var (spws, scans, _, _) = MultiMs.Selected(vis, p.Selection);
         var request = new TransformRequest(p.Task, false, 1, p.Options.TimeAverage, p.Options.TimeSpanText, p.Options.TimeBinSeconds,
             p.KeepMms, spws, scans);
         ProcessingDecision decision;

@@ -18,6 +18,18 @@ public sealed record TransformOptions
     public string TimeSpanText { get; init; } = "";
     public double MaxUvwDistance { get; init; }
     public bool UseWeightSpectrum { get; init; }
+    public bool RegridMs { get; init; }
+    public string Mode { get; init; } = "channel";
+    public int NChan { get; init; } = -1;
+    public string Start { get; init; } = "";
+    public string Width { get; init; } = "";
+    public string Interpolation { get; init; } = "linear";
+    public string PhaseCenter { get; init; } = "";
+    public string RestFreq { get; init; } = "";
+    public string OutFrame { get; init; } = "";
+    public string VelType { get; init; } = "radio";
+    /// <summary>Reference epoch of the regrid grid (MJD seconds); set by the coordinator so every sub-MS gets one grid.</summary>
+    public double? RefEpoch { get; init; }
 
     /// <summary>TaQL that keepflags=false adds: rows that are entirely flagged are dropped.</summary>
     public string KeepFlagsTaql => KeepFlags ? "" : "NOT (FLAG_ROW OR ALL(FLAG))";
@@ -31,6 +43,7 @@ public sealed record TransformOptions
         if (TimeAverage && TimeBinSeconds <= 0) throw new UserError("Parameter timebin must be > '0s' to do time averaging");
         if (MaxUvwDistance < 0) throw new UserError("maxuvwdistance must be >= 0");
         AveragingSpan.Parse(TimeSpanText);
+        if (RegridMs) RegridPlanner.Validate(this);
     }
 
     public SelectionExprs WithKeepFlags(SelectionExprs s) => KeepFlags ? s

@@ -1,0 +1,87 @@
+using MmsMpi.Casacore;
+using MmsMpi.Heuristics;
+using MmsMpi.Kernels;
+
+namespace MmsMpi.Transform;
+
+/// <summary>
+/// Builds the regrid plan of every selected DDI from the input's subtables (fact sheet §5.4): input frame from the
+/// spw's MEAS_FREQ_REF, observatory from OBSERVATION row 0 (or the array centre when casacore does not know it),
+/// phase centre from --phasecenter (a field id) or the first selected field, one reference epoch for the grid.
+/// </summary>
+public static class RegridPlanner
+{
+    /// <param name="inputGrid">Per DDI, the channel frequencies/widths entering the regrid (after channel averaging).</param>
+    public static Dictionary<int, RegridPlan> Plan(CasaTable ms, TransformOptions o, IReadOnlyDictionary<int, (double[] Freq, double[] Width)> inputGrid,
+        IReadOnlyDictionary<int, DdiInfo> ddis, int firstField, double refEpoch)
+    {
+        using var spw = ms.OpenSubtable("SPECTRAL_WINDOW");
+        using var field = ms.OpenSubtable("FIELD");
+        var direction = field.GetCell<double>("PHASE_DIR", PhaseCentreField(o.PhaseCenter, firstField, field.NRow));
+        var frame = ObservatoryFrame(ms, refEpoch, direction[0], direction[1]);
+        var measRef = spw.GetColumn<int>("MEAS_FREQ_REF");
+        var method = ParseInterpolation(o.Interpolation);
+        var request = new RegridRequest(o.Mode, o.NChan, o.Start, o.Width, o.RestFreq, o.VelType);
+        var plans = new Dictionary<int, RegridPlan>();
+        foreach (var (ddi, (freq, width)) in inputGrid)
+        {
+            var inFrame = (FreqFrame)measRef[ddis[ddi].Spw];
+            var outFrame = FrequencyFrames.ParseOutFrame(o.OutFrame) ?? inFrame;
+            var (cf, cw) = FrequencyFrames.ConvertChannels(freq, width, inFrame, outFrame, frame);
+            RegridResult grid;
+            try { grid = RegridGrid.Build(cf, cw, request); }
+            catch (ArgumentException e) { throw new UserError($"regridding spw {ddis[ddi].Spw}: {e.Message}"); }
+            plans[ddi] = new RegridPlan(freq, inFrame, outFrame, frame, grid.Freq, grid.WeightScale, method) { OutWidth = grid.Width };
+        }
+        return plans;
+    }
+
+    public static void Validate(TransformOptions o)
+    {
+        try
+        {
+            RegridGrid.Validate(new RegridRequest(o.Mode, o.NChan, o.Start, o.Width, o.RestFreq, o.VelType));
+            FrequencyFrames.ParseOutFrame(o.OutFrame);
+        }
+        catch (ArgumentException e) { throw new UserError(e.Message); }
+        ParseInterpolation(o.Interpolation);
+        if (o.PhaseCenter.Trim().Length > 0 && !int.TryParse(o.PhaseCenter, out _))
+            throw new UserError($"phasecenter must be a FIELD id, not '{o.PhaseCenter}' (direction strings are not supported yet)");
+    }
+
+    private static int PhaseCentreField(string phaseCenter, int firstField, long nfield)
+    {
+        if (phaseCenter.Trim().Length == 0) return firstField;
+        int id = int.Parse(phaseCenter);
+        return id >= 0 && id < nfield ? id : throw new UserError($"phasecenter field {id} does not exist");
+    }
+
+    /// <summary>Telescope names CASA's observatory table knows but Debian's casacore data does not.</summary>
+    private static readonly Dictionary<string, string> ObservatoryAliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["EVLA"] = "VLA",
+        ["JVLA"] = "VLA",
+    };
+
+    private static FrameContext ObservatoryFrame(CasaTable ms, double epoch, double ra, double dec)
+    {
+        using var obs = ms.OpenSubtable("OBSERVATION");
+        var name = obs.NRow > 0 ? obs.GetString("TELESCOPE_NAME", 0) : "";
+        name = ObservatoryAliases.GetValueOrDefault(name, name);
+        if (FrequencyFrames.IsKnownObservatory(name)) return FrameContext.AtObservatory(name, epoch, ra, dec);
+        using var ant = ms.OpenSubtable("ANTENNA");
+        var pos = Enumerable.Range(0, (int)ant.NRow).Select(r => ant.GetCell<double>("POSITION", r)).ToList();
+        var centre = new ItrfPosition(pos.Average(p => p[0]), pos.Average(p => p[1]), pos.Average(p => p[2]));
+        return FrameContext.AtPosition(centre, epoch, ra, dec);
+    }
+
+    private static InterpolationMethod ParseInterpolation(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "linear" => InterpolationMethod.Linear,
+        "nearest" => InterpolationMethod.Nearest,
+        "cubic" => InterpolationMethod.Cubic,
+        "spline" => InterpolationMethod.Spline,
+        "fftshift" => throw new UserError("interpolation 'fftshift' is not supported yet; use linear, nearest, cubic or spline"),
+        _ => throw new UserError($"unknown interpolation '{text}': use nearest, linear, cubic, spline"),
+    };
+}
