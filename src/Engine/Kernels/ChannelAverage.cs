@@ -75,7 +75,7 @@ public static class ChannelAverage
 
     /// <summary>
     /// AVX2 path. The <c>chanbin·ncorr</c> elements of a bin are contiguous; they are summed four at a time (one
-    /// complex per 64-bit lane, the partial last group zero-padded), so lane q holds correlation q mod ncorr when
+    /// complex per 64-bit lane; the partial last group, zero-padded, is added first), so lane q holds correlation q mod ncorr when
     /// ncorr divides 4, and the lanes of one correlation are then folded together. ncorr = 4 keeps the scalar
     /// summation order (bit-identical results); ncorr = 1, 2 reassociate the sums. Other ncorr, or no AVX2, run
     /// <see cref="Scalar"/>.
@@ -97,60 +97,54 @@ public static class ChannelAverage
         for (int oc = 0; oc < nout; oc++)
         {
             int e0 = (row * nchan + oc * chanbin) * ncorr;
-            var sums = new BinSums();
-            int e = 0;
-            for (; e + Width <= binLen; e += Width)
-                sums.Add(Load(visF, e0 + e), UnflaggedMask(FlagWord(flag, e0 + e)), LoadWeights(weight, e0 + e));
-            if (e < binLen)
+            Vector256<float> unflVis = default, unflW = default, allVis = default, allW = default, any = default;
+            int whole = binLen - binLen % Width;
+            if (whole < binLen)   // the partial group first: no call while the sums are live (they would be spilled)
             {
-                var (v, unflagged, w) = LoadPartial(visF, flag, weight, e0 + e, binLen - e);
-                sums.Add(v, unflagged, w);
+                var (v, unflagged, w) = LoadPartial(visF, flag, weight, e0 + whole, binLen - whole);
+                Add(v, unflagged, w, ref unflVis, ref unflW, ref allVis, ref allW, ref any);
             }
-            sums.Fold(ncorr);
-            var any = sums.AnyUnflagged;
-            var s = Vector256.ConditionalSelect(any, sums.UnflaggedVis, sums.AllVis);
-            var sw = Vector256.ConditionalSelect(any, sums.UnflaggedWeight, sums.AllWeight);
+            for (int e = 0; e < whole; e += Width)
+                Add(Load(visF, e0 + e), UnflaggedMask(FlagWord(flag, e0 + e)), LoadWeights(weight, e0 + e),
+                    ref unflVis, ref unflW, ref allVis, ref allW, ref any);
+            if (ncorr <= 2) Fold(0b01_00_11_10, ref unflVis, ref unflW, ref allVis, ref allW, ref any);   // lanes (0,2), (1,3)
+            if (ncorr == 1) Fold(0b10_11_00_01, ref unflVis, ref unflW, ref allVis, ref allW, ref any);   // lanes (0,1), (2,3)
+            var s = Vector256.ConditionalSelect(any, unflVis, allVis);
+            var sw = Vector256.ConditionalSelect(any, unflW, allW);
             var ok = Vector256.GreaterThan(sw, Vector256<float>.Zero);
             StoreResult(ok & (s / sw), ~(ok & any), sw, outF, outFlag, outWeight, (row * nout + oc) * ncorr, ncorr);
         }
     }
 
-    /// <summary>Running sums of one bin, four complex lanes wide (weights duplicated over Re and Im).</summary>
-    private struct BinSums
+    /// <summary>Adds four elements to the bin's running sums (unflagged and all; weights duplicated over Re, Im).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(Vector256<float> v, Vector256<float> unflagged, Vector256<float> w,
+                            ref Vector256<float> unflVis, ref Vector256<float> unflW,
+                            ref Vector256<float> allVis, ref Vector256<float> allW, ref Vector256<float> any)
     {
-        public Vector256<float> UnflaggedVis, UnflaggedWeight, AllVis, AllWeight, AnyUnflagged;
-
-        public void Add(Vector256<float> v, Vector256<float> unflagged, Vector256<float> w)
-        {
-            var wv = w * v;
-            AllVis += wv;
-            AllWeight += w;
-            UnflaggedVis += wv & unflagged;
-            UnflaggedWeight += w & unflagged;
-            AnyUnflagged |= unflagged;
-        }
-
-        /// <summary>Folds lanes q and q + ncorr together until lane c holds correlation c (ncorr = 1, 2 or 4).</summary>
-        public void Fold(int ncorr)
-        {
-            if (ncorr <= 2) FoldBy(0b01_00_11_10);   // lane pairs (0,2), (1,3)
-            if (ncorr == 1) FoldBy(0b10_11_00_01);   // lane pairs (0,1), (2,3)
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void FoldBy([ConstantExpected] byte control)
-        {
-            UnflaggedVis += Permute(UnflaggedVis, control);
-            UnflaggedWeight += Permute(UnflaggedWeight, control);
-            AllVis += Permute(AllVis, control);
-            AllWeight += Permute(AllWeight, control);
-            AnyUnflagged |= Permute(AnyUnflagged, control);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> Permute(Vector256<float> v, [ConstantExpected] byte control) =>
-            Avx2.Permute4x64(v.AsDouble(), control).AsSingle();
+        var wv = w * v;
+        allVis += wv;
+        allW += w;
+        unflVis += wv & unflagged;
+        unflW += w & unflagged;
+        any |= unflagged;
     }
+
+    /// <summary>Adds (ORs, for the mask) each sum's complex lanes permuted by <paramref name="control"/> into it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fold([ConstantExpected] byte control, ref Vector256<float> unflVis, ref Vector256<float> unflW,
+                             ref Vector256<float> allVis, ref Vector256<float> allW, ref Vector256<float> any)
+    {
+        unflVis += Permute(unflVis, control);
+        unflW += Permute(unflW, control);
+        allVis += Permute(allVis, control);
+        allW += Permute(allW, control);
+        any |= Permute(any, control);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Permute(Vector256<float> v, [ConstantExpected] byte control) =>
+        Avx2.Permute4x64(v.AsDouble(), control).AsSingle();
 
     private static int Check(ReadOnlySpan<ComplexF> vis, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight,
                              int nrow, int nchan, int ncorr, int chanbin,

@@ -94,19 +94,26 @@ internal static class ComplexLanes
     /// Stores the first <paramref name="count"/> (1..4) elements of a result: data, flags (from a flagged-lane
     /// mask) and, unless <paramref name="outWeight"/> is empty, the duplicated weights.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreResult(Vector256<float> vis, Vector256<float> flaggedMask, Vector256<float> weight,
                                    Span<float> outVisF, Span<bool> outFlag, Span<float> outWeight, int e, int count)
     {
-        uint flags = ToFlagWord(flaggedMask);
-        if (count == Width)
+        if (count != Width)
         {
-            Store(vis, outVisF, e);
-            StoreFlagWord(flags, outFlag, e);
-            if (!outWeight.IsEmpty) StoreWeights(weight, outWeight, e);
+            StorePartial(vis, flaggedMask, weight, outVisF, outFlag, outWeight, e, count);
             return;
         }
+        Store(vis, outVisF, e);
+        StoreFlagWord(ToFlagWord(flaggedMask), outFlag, e);
+        if (!outWeight.IsEmpty) StoreWeights(weight, outWeight, e);
+    }
+
+    private static void StorePartial(Vector256<float> vis, Vector256<float> flaggedMask, Vector256<float> weight,
+                                     Span<float> outVisF, Span<bool> outFlag, Span<float> outWeight, int e, int count)
+    {
         Span<float> v = stackalloc float[2 * Width];
         Span<float> w = stackalloc float[Width];
+        uint flags = ToFlagWord(flaggedMask);
         vis.StoreUnsafe(ref MemoryMarshal.GetReference(v));
         v[..(2 * count)].CopyTo(outVisF[(2 * e)..]);
         for (int k = 0; k < count; k++) outFlag[e + k] = ((flags >> (8 * k)) & 1) != 0;

@@ -62,13 +62,14 @@ public static class Interpolation
                 var (y1, y2) = (inVis[lo * ncorr + corr], inVis[hi * ncorr + corr]);
                 outVis[k * ncorr + corr] = new ComplexF(y1.Re + frac * (y2.Re - y1.Re), y1.Im + frac * (y2.Im - y1.Im));
             }
-            PairFlags(inFlag, ncorr, lo, hi, outside, outFlag, k);
+            PairFlags(inFlag, ncorr, lo, hi, outside, outFlag, k, 0);
         }
     }
 
     /// <summary>
     /// Vector path of <see cref="LinearScalar"/>: per output channel the 2·ncorr floats are computed 8, then 4 at a
-    /// time, the rest (ncorr = 1, or odd ncorr) by the scalar formula. Same operations: bit-identical results.
+    /// time, the rest (ncorr = 1, or odd ncorr) by the scalar formula, and the flags four bytes at a time. Same
+    /// operations: bit-identical results.
     /// </summary>
     public static void LinearSimd(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
                                   int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
@@ -103,7 +104,12 @@ public static class Interpolation
                 float y1 = Unsafe.Add(ref x, a + i);
                 Unsafe.Add(ref y, o + i) = y1 + frac * (Unsafe.Add(ref x, b + i) - y1);
             }
-            PairFlags(inFlag, ncorr, lo, hi, outside, outFlag, k);
+            int corr = 0;
+            for (; corr + 4 <= ncorr; corr += 4)   // four flag bytes at a time
+                ComplexLanes.StoreFlagWord(outside ? 0x01010101u : ComplexLanes.FlagWord(inFlag, lo * ncorr + corr) |
+                                                                   ComplexLanes.FlagWord(inFlag, hi * ncorr + corr),
+                                           outFlag, k * ncorr + corr);
+            PairFlags(inFlag, ncorr, lo, hi, outside, outFlag, k, corr);
         }
     }
 
@@ -168,7 +174,7 @@ public static class Interpolation
                 }
                 outVis[k * ncorr + corr] = new ComplexF((float)re, (float)im);
             }
-            PairFlags(inFlag, ncorr, lo, hi, outside, outFlag, k);
+            PairFlags(inFlag, ncorr, lo, hi, outside, outFlag, k, 0);
         }
     }
 
@@ -244,10 +250,10 @@ public static class Interpolation
         return (lo, hi, (float)frac, outside);
     }
 
-    /// <summary>Flags of output channel k: outside, or either input of the pair flagged.</summary>
-    private static void PairFlags(ReadOnlySpan<bool> inFlag, int ncorr, int lo, int hi, bool outside, Span<bool> outFlag, int k)
+    /// <summary>Flags of output channel k from correlation <paramref name="from"/> on: outside, or either input flagged.</summary>
+    private static void PairFlags(ReadOnlySpan<bool> inFlag, int ncorr, int lo, int hi, bool outside, Span<bool> outFlag, int k, int from)
     {
-        for (int corr = 0; corr < ncorr; corr++)
+        for (int corr = from; corr < ncorr; corr++)
             outFlag[k * ncorr + corr] = outside || inFlag[lo * ncorr + corr] || inFlag[hi * ncorr + corr];
     }
 

@@ -42,9 +42,9 @@ public static class TimeAverage
     }
 
     /// <summary>
-    /// AVX2 path of <see cref="AccumulateScalar"/>: four elements per step with the three cases as lane masks
-    /// (reset, add, skip), the flags as a 4-byte word; the last ncell mod 4 elements go through the scalar rule.
-    /// Bit-identical to the scalar path.
+    /// AVX2 path of <see cref="AccumulateScalar"/>: four elements per step, a plain initialising loop for the first
+    /// row of a bin, otherwise the three cases as lane masks (reset, add, skip) with the flags as a 4-byte word; the
+    /// last ncell mod 4 elements go through the scalar rule. Bit-identical to the scalar path.
     /// </summary>
     public static void AccumulateSimd(ReadOnlySpan<ComplexF> vis, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight,
                                       Span<ComplexF> sumVis, Span<float> sumWeight, Span<bool> accFlag, bool first)
@@ -57,25 +57,36 @@ public static class TimeAverage
         Check(vis, flag, weight, sumVis, sumWeight, accFlag);
         var visF = MemoryMarshal.Cast<ComplexF, float>(vis);
         var sumF = MemoryMarshal.Cast<ComplexF, float>(sumVis);
-        var all = Vector256<float>.AllBitsSet;
-        uint firstBytes = first ? 0x01010101u : 0u;
-        int e = 0;
-        for (; e + Width <= vis.Length; e += Width)
+        int whole = vis.Length - vis.Length % Width;
+        if (first)   // every element resets: Σw·v = w·v, Σw = w, flag = input flag
         {
-            uint inFlags = FlagWord(flag, e), acc = FlagWord(accFlag, e);
-            var inFlagged = ~UnflaggedMask(inFlags);
-            var accFlagged = ~UnflaggedMask(acc);
-            var reset = first ? all : accFlagged & ~inFlagged;
-            var add = ~reset & ~(accFlagged ^ inFlagged);  // accumulator and input both flagged or both unflagged
-            var w = LoadWeights(weight, e);
-            var sum = Load(sumF, e);
-            var sw = LoadWeights(sumWeight, e);
-            var wv = w * Load(visF, e);
-            Store(Vector256.ConditionalSelect(reset, wv, Vector256.ConditionalSelect(add, sum + wv, sum)), sumF, e);
-            StoreWeights(Vector256.ConditionalSelect(reset, w, Vector256.ConditionalSelect(add, sw + w, sw)), sumWeight, e);
-            StoreFlagWord(inFlags & (firstBytes | acc), accFlag, e);  // stays flagged only if this input is flagged and no unflagged datum was kept
+            for (int e = 0; e < whole; e += Width)
+            {
+                var w = LoadWeights(weight, e);
+                Store(w * Load(visF, e), sumF, e);
+                StoreWeights(w, sumWeight, e);
+            }
+            flag[..whole].CopyTo(accFlag);
         }
-        for (; e < vis.Length; e++)
+        else
+        {
+            for (int e = 0; e < whole; e += Width)
+            {
+                uint inFlags = FlagWord(flag, e), acc = FlagWord(accFlag, e);
+                var inFlagged = ~UnflaggedMask(inFlags);
+                var accFlagged = ~UnflaggedMask(acc);
+                var reset = accFlagged & ~inFlagged;
+                var add = ~reset & ~(accFlagged ^ inFlagged);   // accumulator and input both flagged or both unflagged
+                var w = LoadWeights(weight, e);
+                var sum = Load(sumF, e);
+                var sw = LoadWeights(sumWeight, e);
+                var wv = w * Load(visF, e);
+                Store(Vector256.ConditionalSelect(reset, wv, Vector256.ConditionalSelect(add, sum + wv, sum)), sumF, e);
+                StoreWeights(Vector256.ConditionalSelect(reset, w, Vector256.ConditionalSelect(add, sw + w, sw)), sumWeight, e);
+                StoreFlagWord(inFlags & acc, accFlag, e);   // stays flagged only while both are
+            }
+        }
+        for (int e = whole; e < vis.Length; e++)
             AccumulateElement(vis, flag, weight, sumVis, sumWeight, accFlag, first, e);
     }
 
