@@ -20,8 +20,11 @@ public enum ProcessingMode
     MonolithicToMs,
 }
 
-/// <summary>What one sub-MS holds (from its main table): spws, scans and its time range in seconds.</summary>
-public sealed record SubMsContents(string Name, IReadOnlySet<int> Spws, IReadOnlySet<int> Scans, double TimeMin, double TimeMax);
+/// <summary>What one sub-MS holds (from its main table): spws per scan and its time range in seconds.</summary>
+public sealed record SubMsContents(string Name, IReadOnlyDictionary<int, IReadOnlySet<int>> SpwsByScan, double TimeMin, double TimeMax)
+{
+    public IEnumerable<int> Scans => SpwsByScan.Keys;
+}
 
 /// <summary>The parts of a transformation request that decide whether sub-MSs are self-contained.</summary>
 public sealed record TransformRequest(
@@ -43,7 +46,9 @@ public sealed class MmsProcessingRefused(string message) : Exception(message);
 /// <summary>
 /// ParallelDataHelper.validateInputParams and the tasks' reactions (fact sheet §3.2): can each sub-MS be
 /// transformed on its own? Unlike CASA (whose Python 3 map iterators check only the first sub-MS), every
-/// sub-MS is checked, and a timespan list containing 'scan' counts as averaging across scans.
+/// sub-MS is checked, and a timespan list containing 'scan' counts as averaging across scans. Spw containment is
+/// checked per scan: a sub-MS must hold, for each scan it has, every selected spw that scan was observed in. CASA
+/// only compares spw sets, which an 'auto' MMS passes while the spws of one time sit in different sub-MSs.
 /// </summary>
 public static class MmsProcessing
 {
@@ -53,7 +58,9 @@ public static class MmsProcessing
     {
         if (!r.KeepMms)
             return new ProcessingDecision(ProcessingMode.MonolithicToMs, null, []);
-        bool spwsContained = subMss.All(s => r.SelectedSpws.IsSubsetOf(s.Spws));
+        var spwsOfScan = subMss.SelectMany(s => s.SpwsByScan).GroupBy(kv => kv.Key)
+            .ToDictionary(g => g.Key, g => g.SelectMany(kv => kv.Value).Where(r.SelectedSpws.Contains).ToHashSet());
+        bool spwsContained = subMss.All(s => s.SpwsByScan.All(kv => spwsOfScan[kv.Key].IsSubsetOf(kv.Value)));
         bool scansContained = subMss.All(s => r.SelectedScans.IsSubsetOf(s.Scans) && s.TimeMax - s.TimeMin >= r.TimeBinSeconds);
         return r.Task switch
         {

@@ -156,6 +156,69 @@ public class TransformTests
         Assert.That(Checks.Mms(tmp["out.mms"], "spw").GetProperty("exclusive").GetBoolean(), Is.True);
     }
 
+    [Test]
+    public void CombineSpwsOnAnAutoMmsFallsBackAndEqualsThePlainMs()
+    {
+        using var tmp = new TempDir();
+        var ms = GeneratedData.EqualSpwsMs;
+        Ok(Proc.MmsMpi("partition", "--vis", ms, "--outputvis", tmp["in.mms"], "--numsubms", "4", "--flagbackup", "false"));
+        var r = Proc.MmsMpiUnderMpi(3, "mstransform", "--vis", tmp["in.mms"], "--outputvis", tmp["out.mms"], "--datacolumn", "data", "--combinespws");
+        Ok(r);
+        Assert.That(r.Stderr, Does.Contain("Cannot combine or separate spws in parallel").And.Contain("separation axis 'scan'"));
+        Ok(Proc.MmsMpi("mstransform", "--vis", ms, "--outputvis", tmp["out.ms"], "--datacolumn", "data", "--combinespws"));
+        Checks.SameRows(tmp["out.ms"], tmp["out.mms"]);
+        // One spw of 48 channels made of the three, one DDI; rows are a third of the input's.
+        Assert.That(Checks.Py(tmp["out.ms"], "list(pt.table(sys.argv[1] + '/SPECTRAL_WINDOW', ack=False).getcol('NUM_CHAN')), sorted(set(t.getcol('DATA_DESC_ID'))), t.getcell('DATA', 0).shape"),
+            Is.EqualTo("[48] [0] (48, 4)"));
+        Assert.That(Checks.TaqlRows(tmp["out.ms"]) * 3, Is.EqualTo(Checks.TaqlRows(ms)));
+        // The combined data are the input spws' data side by side (non-overlapping spws: fractions 1); flagged
+        // contributions give flagged zeros, so unflagged channels are compared.
+        var py = Proc.Python("""
+            import sys, numpy as np
+            from casacore import tables as pt
+            a, b = pt.table(sys.argv[1], ack=False), pt.table(sys.argv[2], ack=False)
+            f = pt.table(sys.argv[1] + '/SPECTRAL_WINDOW', ack=False).getcol('CHAN_FREQ')[:, 0]
+            order = np.argsort(f)
+            t0, a1, a2 = b.getcell('TIME', 5), b.getcell('ANTENNA1', 5), b.getcell('ANTENNA2', 5)
+            rows = a.query(f'TIME=={t0!r} AND ANTENNA1=={a1} AND ANTENNA2=={a2}')
+            cells = {int(rows.getcell('DATA_DESC_ID', i)): rows.getcell('DATA', i) for i in range(rows.nrows())}
+            expect = np.concatenate([cells[int(s)] for s in order])
+            good = ~b.getcell('FLAG', 5)
+            print(good.sum() > 0 and np.allclose(expect[good], b.getcell('DATA', 5)[good], rtol=1e-6, atol=1e-7))
+            """.Replace("            ", ""), ms, tmp["out.ms"]);
+        Assert.That(py.Stdout.Trim(), Is.EqualTo("True"), py.ToString());
+    }
+
+    [Test]
+    public void CombineSpwsRefusesUnequalChannelCounts()
+    {
+        using var tmp = new TempDir();
+        var r = Proc.MmsMpi("mstransform", "--vis", GeneratedData.SmallMs, "--outputvis", tmp["o.ms"], "--datacolumn", "data", "--combinespws");
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Stderr, Does.Contain("only supported when the number of channels is the same for all the spw's selected"));
+        Assert.That(Directory.GetFileSystemEntries(tmp.Path), Is.Empty);
+    }
+
+    [Test]
+    public void Cvel2OnAScanMmsRunsInParallelAndEqualsThePlainMs()
+    {
+        using var tmp = new TempDir();
+        var ms = GeneratedData.EqualSpwsMs;
+        Ok(Proc.MmsMpi("partition", "--vis", ms, "--outputvis", tmp["scan.mms"], "--separationaxis", "scan", "--numsubms", "2", "--flagbackup", "false"));
+        Ok(Proc.MmsMpi("partition", "--vis", ms, "--outputvis", tmp["spw.mms"], "--separationaxis", "spw", "--flagbackup", "false"));
+        string[] cvel = ["--outframe", "LSRK", "--mode", "channel", "--width", "2"];
+        var r = Proc.MmsMpiUnderMpi(3, ["cvel2", "--vis", tmp["scan.mms"], "--outputvis", tmp["out.mms"], .. cvel]);
+        Ok(r);
+        Assert.That(r.Stderr, Does.Contain("transforming 2 sub-MSs in parallel"));
+        Ok(Proc.MmsMpi(["cvel2", "--vis", ms, "--outputvis", tmp["out.ms"], .. cvel]));
+        Checks.SameRows(tmp["out.ms"], tmp["out.mms"]);
+        Assert.That(Checks.Py(tmp["out.ms"], "pt.table(sys.argv[1] + '/SPECTRAL_WINDOW', ack=False).getcol('MEAS_FREQ_REF')[0]"), Is.EqualTo("1"));
+        // A spw-partitioned MMS cannot be combined per sub-MS: cvel2 refuses as CASA does.
+        var refused = Proc.MmsMpi(["cvel2", "--vis", tmp["spw.mms"], "--outputvis", tmp["no.mms"], .. cvel]);
+        Assert.That(refused.ExitCode, Is.EqualTo(1));
+        Assert.That(refused.Stderr, Does.Contain("Cannot combine spws in parallel").And.Contain("Unable to continue with MMS processing"));
+    }
+
     private static IEnumerable<TestCaseData> RealData3() => RealData.Names.Select(n => new TestCaseData(n).SetName($"Transform_{n}"));
 
     [TestCaseSource(nameof(RealData3))]

@@ -12,6 +12,7 @@ public static class TaskCommands
         ListPartitionCommand.Create(),
         TransformCommands.MsTransform(),
         TransformCommands.Split(),
+        TransformCommands.Cvel2(),
         TransformCommands.HanningSmooth(),
     ];
 }

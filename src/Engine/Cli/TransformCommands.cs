@@ -53,14 +53,16 @@ public static class TransformCommands
         var axis = Options.Text("--separationaxis", "auto, scan, spw or baseline (with --createmms)", "auto");
         var numsubms = Options.Text("--numsubms", "Number of sub-MSs or 'auto' (with --createmms)", "auto");
         var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
+        var combinespws = Options.Bool("--combinespws", "Combine the selected spws into one", false);
         var regrid = new RegridOptions();
         var command = common.Command("mstransform", "Select, average, smooth, regrid an MS or a Multi-MS (sub-MSs in parallel)",
-            [chanaverage, chanbin, hanning, timeaverage, timebin, timespan, maxuvw, usewt, createmms, axis, numsubms, keepmms, .. regrid.All]);
+            [chanaverage, chanbin, hanning, timeaverage, timebin, timespan, maxuvw, usewt, combinespws, createmms, axis, numsubms, keepmms, .. regrid.All]);
         command.SetAction(r => common.Run(r, () => regrid.Apply(common.Base(r), r) with
         {
             ChanAverage = r.GetValue(chanaverage), ChanBin = TransformOptions.ParseChanBin(r.GetValue(chanbin)!), Hanning = r.GetValue(hanning),
             TimeAverage = r.GetValue(timeaverage), TimeBinSeconds = TransformOptions.ParseSeconds(r.GetValue(timebin)!),
             TimeSpanText = r.GetValue(timespan)!, MaxUvwDistance = r.GetValue(maxuvw), UseWeightSpectrum = r.GetValue(usewt),
+            CombineSpws = r.GetValue(combinespws),
         }, TransformTask.MsTransform, r.GetValue(createmms), r.GetValue(axis)!, r.GetValue(numsubms)!, r.GetValue(keepmms)));
         return command;
     }
@@ -83,6 +85,24 @@ public static class TransformCommands
                 ChanAverage = bins.Any(b => b > 1), ChanBin = bins, TimeAverage = seconds > 0, TimeBinSeconds = seconds, TimeSpanText = r.GetValue(combine)!,
             };
         }, TransformTask.Split, keepMms: r.GetValue(keepmms)));
+        return command;
+    }
+
+    /// <summary>
+    /// cvel2: regridding with the spws always combined into one, fully flagged rows always dropped (CASA sets
+    /// combinespws, regridms, nspw=1 and keepflags=false); datacolumn 'all' by default.
+    /// </summary>
+    public static Command Cvel2()
+    {
+        var common = new Common("all");
+        var hanning = Options.Bool("--hanning", "Hanning-smooth before regridding", false);
+        var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
+        var regrid = new RegridOptions();
+        var command = common.Command("cvel2", "Regrid the spectral axis, combining the selected spws", [hanning, keepmms, .. regrid.All.Skip(1)]);
+        command.SetAction(r => common.Run(r, () => regrid.Apply(common.Base(r), r) with
+        {
+            RegridMs = true, CombineSpws = true, KeepFlags = false, Hanning = r.GetValue(hanning),
+        }, TransformTask.Cvel2, keepMms: r.GetValue(keepmms)));
         return command;
     }
 

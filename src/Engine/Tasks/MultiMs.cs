@@ -25,8 +25,9 @@ public static class MultiMs
         using var dd = t.OpenSubtable("DATA_DESCRIPTION");
         var spwOf = dd.GetColumn<int>("SPECTRAL_WINDOW_ID");
         var time = t.GetColumn<double>("TIME");
-        return new SubMsContents(Path.GetFileName(subMs), t.GetColumn<int>("DATA_DESC_ID").Select(d => spwOf[d]).ToHashSet(),
-            t.GetColumn<int>("SCAN_NUMBER").ToHashSet(), time.Length > 0 ? time.Min() : 0, time.Length > 0 ? time.Max() : 0);
+        var spwsByScan = t.GetColumn<int>("SCAN_NUMBER").Zip(t.GetColumn<int>("DATA_DESC_ID")).GroupBy(x => x.First)
+            .ToDictionary(g => g.Key, g => (IReadOnlySet<int>)g.Select(x => spwOf[x.Second]).ToHashSet());
+        return new SubMsContents(Path.GetFileName(subMs), spwsByScan, time.Length > 0 ? time.Min() : 0, time.Length > 0 ? time.Max() : 0);
     }
 
     /// <summary>What a selection picks from an MS or MMS read as one: spws, scans, the earliest time and its field.</summary>

@@ -6,6 +6,19 @@ namespace MmsMpi.Transform;
 /// <summary>Rewrites SPECTRAL_WINDOW rows of an output MS for channel averaging (fact sheet §5.1 formulas).</summary>
 public static class SpectralWindowRewrite
 {
+    /// <summary>Writes one spw row's channel grid (a combined spw): widths as resolution and effective bandwidth.</summary>
+    public static void Grid(string msPath, int row, double[] freq, double[] width, double[] resolution)
+    {
+        using var spw = CasaTable.Open(Path.Combine(msPath, "SPECTRAL_WINDOW"), writable: true);
+        spw.PutCell<double>("CHAN_FREQ", row, freq);
+        spw.PutCell<double>("CHAN_WIDTH", row, width);
+        spw.PutCell<double>("RESOLUTION", row, resolution);
+        spw.PutCell<double>("EFFECTIVE_BW", row, width.Select(Math.Abs).ToArray());
+        spw.PutColumn<int>("NUM_CHAN", row, 1, [freq.Length]);
+        spw.PutColumn<double>("TOTAL_BANDWIDTH", row, 1, [width.Sum(Math.Abs)]);
+        spw.PutColumn<double>("REF_FREQUENCY", row, 1, [freq[0]]);
+    }
+
     /// <summary>Rewrites regridded spws: the new grid, its frame, widths as resolution and effective bandwidth.</summary>
     public static void Regrid(string msPath, IReadOnlyDictionary<int, RegridPlan> planBySpw)
     {

@@ -18,6 +18,7 @@ public sealed record TransformOptions
     public string TimeSpanText { get; init; } = "";
     public double MaxUvwDistance { get; init; }
     public bool UseWeightSpectrum { get; init; }
+    public bool CombineSpws { get; init; }
     public bool RegridMs { get; init; }
     public string Mode { get; init; } = "channel";
     public int NChan { get; init; } = -1;

@@ -17,6 +17,16 @@ public static class GeneratedData
         return path;
     });
 
+    private static readonly Lazy<string> Equal = new(() =>
+    {
+        var path = Path.Combine(RunScratch.Create("mmsmpi-generated-"), "equal.ms");
+        Simulator.Run(new SimulationConfig(path) { NChan = [16, 16, 16], NScan = 4, NField = 2, ScanLength = 30, Integration = 10, Seed = 5 });
+        return path;
+    });
+
+    /// <summary>3 spws of 16 channels each (what combinespws and cvel2 need), 4 scans, DATA only.</summary>
+    public static string EqualSpwsMs => Equal.Value;
+
     /// <summary>VLA-like, 3 spws (16, 8, 32 channels), 4 correlations, 5 scans, autocorrelations, every optional column.</summary>
     public static string SmallMs => Small.Value;
 }
