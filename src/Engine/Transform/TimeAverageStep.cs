@@ -80,8 +80,8 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
         private readonly int _nchan, _ncorr;
         private readonly string[] _columns;
         private readonly Dictionary<string, ComplexF[]> _sumVis = [];
-        private readonly float[] _sumWeight;
-        private readonly bool[] _accFlag;
+        private readonly float[] _sumWeight, _scratchWeight;
+        private readonly bool[] _accFlag, _scratchFlag;
         private readonly double[] _uvw0 = new double[3];
         private double _tFirst, _tLast, _intervalFirst, _intervalLast, _exposure, _rowWeight, _centroid;
         private readonly double[] _uvwSum = new double[3];
@@ -100,6 +100,8 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
             foreach (var col in _columns) _sumVis[col] = new ComplexF[c.CellSize];
             _sumWeight = new float[c.CellSize];
             _accFlag = new bool[c.CellSize];
+            _scratchWeight = _columns.Length > 1 ? new float[c.CellSize] : [];
+            _scratchFlag = _columns.Length > 1 ? new bool[c.CellSize] : [];
             _tFirst = c.Time[r];
             c.Uvw.AsSpan(3 * r, 3).CopyTo(_uvw0);
         }
@@ -120,10 +122,16 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
             var weight = c.WeightSpectrum.AsSpan(r * cell, cell);
             for (int i = 0; i < _columns.Length; i++)
             {
-                // Every column shares the flags and weights: the accumulator flags/weights are updated once, by the last.
-                var sumW = i == _columns.Length - 1 ? _sumWeight : (float[])_sumWeight.Clone();
-                var acc = i == _columns.Length - 1 ? _accFlag : (bool[])_accFlag.Clone();
-                TimeAverage.Accumulate(c.Vis[_columns[i]].AsSpan(r * cell, cell), flag, weight, _sumVis[_columns[i]], sumW, acc, _count == 0);
+                // Every column shares the flags and weights: the shared accumulator state is advanced by the last column;
+                // the others work on scratch copies of it.
+                bool last = i == _columns.Length - 1;
+                if (!last)
+                {
+                    _sumWeight.CopyTo(_scratchWeight, 0);
+                    _accFlag.CopyTo(_scratchFlag, 0);
+                }
+                TimeAverage.Accumulate(c.Vis[_columns[i]].AsSpan(r * cell, cell), flag, weight, _sumVis[_columns[i]],
+                    last ? _sumWeight : _scratchWeight, last ? _accFlag : _scratchFlag, _count == 0);
             }
             AddRow(c, r, flag);
             _count++;
