@@ -24,7 +24,8 @@ MmsMpi listpartition --vis "$OUT/demo.mms"
 
 echo "== 4. independent check with python-casacore: the MMS read as one MS equals the input row by row"
 /usr/bin/python3 "$ROOT/tests/tools/compare_ms.py" "$OUT/demo.ms" "$OUT/demo.mms"
-showtableinfo in="$OUT/demo.mms" 2>/dev/null | grep -m1 "Measurement Set"
+info=$(showtableinfo in="$OUT/demo.mms" 2>/dev/null)  # captured: grep -m1 on a pipe would SIGPIPE showtableinfo
+grep -m1 "Measurement Set" <<<"$info"
 
 echo "== 5. mstransform the MMS under mpiexec, one sub-MS per job: CORRECTED_DATA averaged to 4 channels x 20 s, regridded to LSRK"
 "$ROOT/scripts/run-mpi.sh" -n 3 mstransform --vis "$OUT/demo.mms" --outputvis "$OUT/demo-avg.mms" --datacolumn corrected \
