@@ -53,8 +53,8 @@ public class PartitionMpiTests
             victim = WorkerRank1Pid();
             if (victim is null) Thread.Sleep(50);
         }
-        Assert.That(victim, Is.Not.Null, "worker rank 1 never appeared");
-        System.Diagnostics.Process.GetProcessById(victim.Value).Kill();
+        if (victim is not int pid) throw new AssertionException("worker rank 1 never appeared");
+        System.Diagnostics.Process.GetProcessById(pid).Kill();
         Assert.That(run.WaitForExit(60_000), Is.True, "mpiexec must tear the job down");
         Assert.That(run.ExitCode, Is.Not.EqualTo(0), stderr.Result);
         Assert.That(Directory.Exists(tmp["dead.mms"]), Is.False, "no MMS may appear");
