@@ -14,5 +14,6 @@ public static class TaskCommands
         TransformCommands.Split(),
         TransformCommands.Cvel2(),
         TransformCommands.HanningSmooth(),
+        FlagCommands.FlagData(), FlagCommands.FlagManager(),
     ];
 }

@@ -7,6 +7,8 @@ namespace MmsMpi.Runtime;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(Tasks.SubMsJob), "subms")]
 [JsonDerivedType(typeof(Transform.TransformJob), "transform")]
+[JsonDerivedType(typeof(Flagging.FlagJob), "flag")]
+[JsonDerivedType(typeof(Flagging.FlagRestoreJob), "flagrestore")]
 public abstract record Job
 {
     /// <summary>Runs the job on the calling process and returns a short result for the coordinator.</summary>

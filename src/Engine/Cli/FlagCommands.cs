@@ -1,0 +1,140 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MmsMpi.Flagging;
+
+namespace MmsMpi.Cli;
+
+/// <summary>`flagdata` and `flagmanager`: CASA's flagging tasks on an MS or a Multi-MS (sub-MSs on the workers).</summary>
+public static class FlagCommands
+{
+    /// <summary>Mode parameters, by CASA name; only those given on the command line reach the command (defaults are CASA's).</summary>
+    private static readonly (string Name, string Description)[] ModeParameters =
+    [
+        ("autocorr", "manual: flag only auto-correlations (true|false)"),
+        ("datacolumn", "clip/tfcrop: data, corrected, model, residual, residual_data, float_data, weight_spectrum (data)"),
+        ("clipminmax", "clip: range [min,max] of good values; empty: only NaN/Inf are flagged"),
+        ("clipoutside", "clip: flag outside the range (true) or inside it (false)"),
+        ("clipzeros", "clip: also flag zeros (true|false)"),
+        ("quackinterval", "quack: seconds (1.0)"),
+        ("quackmode", "quack: beg, endb, tail or end (beg)"),
+        ("quackincrement", "quack: count the interval from the first unflagged data (false)"),
+        ("spwchan", "summary: counts per spw:channel"),
+        ("spwcorr", "summary: counts per spw:correlation"),
+        ("basecnt", "summary: counts per baseline and antenna:scan"),
+        ("fieldcnt", "summary: one breakdown per field"),
+        ("name", "summary: name of the report (Summary)"),
+        ("minrel", "summary: drop entries flagged less than this fraction (0.0)"),
+        ("maxrel", "summary: drop entries flagged more than this fraction (1.0)"),
+        ("minabs", "summary: drop entries with fewer flagged cells (0)"),
+        ("maxabs", "summary: drop entries with more flagged cells (-1: no limit)"),
+        ("timecutoff", "tfcrop: cutoff in robust sigmas along time (4.0)"),
+        ("freqcutoff", "tfcrop: cutoff in robust sigmas along frequency (3.0)"),
+        ("timefit", "tfcrop: fit along time (line)"),
+        ("freqfit", "tfcrop: fit along frequency (poly)"),
+        ("maxnpieces", "tfcrop: pieces of the piecewise polynomial (7)"),
+        ("flagdimension", "tfcrop: freqtime, timefreq, freq or time (freqtime)"),
+        ("usewindowstats", "tfcrop: none"),
+        ("halfwin", "tfcrop: 1"),
+        ("extendflags", "tfcrop: extend flags across time, frequency and polarization (true)"),
+        ("ntime", "tfcrop: time chunk (scan)"),
+        ("combinescans", "tfcrop: false"),
+    ];
+
+    public static Command FlagData()
+    {
+        var vis = Options.Text("--vis", "MS or Multi-MS to flag (in place)", required: true);
+        var mode = Options.Text("--mode", "manual, unflag, clip, quack, summary, tfcrop or list", "manual");
+        var action = Options.Text("--action", "apply, calculate (count only) or none", "apply");
+        var flagBackup = Options.Bool("--flagbackup", "Save the flags as version flagdata_N before changing them", true);
+        var summaryJson = Options.Text("--summary-json", "Write the summary dictionary (CASA's return value) to this file");
+        var inpfile = new Option<string[]>("--inpfile") { Description = "list: a file of flag commands, or a command string (repeatable)" };
+        var reason = Options.Text("--reason", "list: apply only commands with this reason (comma list; any)", "any");
+        var selection = new SelectionOptions();
+        var modeOptions = ModeParameters.ToDictionary(p => p.Name, p => new Option<string>("--" + p.Name) { Description = p.Description });
+
+        var command = new Command("flagdata", "Flag, unflag, clip, quack or summarize an MS or Multi-MS (sub-MSs in parallel)");
+        foreach (var o in new Option[] { vis, mode, action, flagBackup, summaryJson, inpfile, reason }.Concat(modeOptions.Values)) command.Add(o);
+        selection.AddTo(command);
+        command.SetAction(r => TaskHost.Run(cluster =>
+        {
+            bool isList = r.GetValue(mode)!.Trim().Equals("list", StringComparison.OrdinalIgnoreCase);
+            var commands = isList
+                ? FlagCommandList.Read(r.GetValue(inpfile) ?? [], r.GetValue(reason)!)
+                : [Single(r.GetValue(mode)!, selection.Read(r), modeOptions.Where(o => r.GetValue(o.Value) is not null)
+                    .ToDictionary(o => o.Key, o => r.GetValue(o.Value)!))];
+            var p = new FlagDataParams(r.GetValue(vis)!, commands, isList, ParseAction(r.GetValue(action)!), r.GetValue(flagBackup));
+            string json = r.GetValue(summaryJson)!;
+            if (json.Length > 0 && !commands.Any(c => c.Summary is not null)) throw new UserError("--summary-json needs a summary command");
+            Print(new FlagDataTask(cluster).Run(p), p.Action, json);
+        }));
+        return command;
+    }
+
+    public static Command FlagManager()
+    {
+        var vis = Options.Text("--vis", "MS or Multi-MS", required: true);
+        var mode = Options.Text("--mode", "list, save, restore, delete or rename", "list");
+        var versionName = Options.Text("--versionname", "Flag version to save, restore, delete, or the new name of rename");
+        var oldName = Options.Text("--oldname", "rename: the version to rename");
+        var comment = Options.Text("--comment", "save/rename: comment of the version");
+        var merge = Options.Text("--merge", "restore: replace, and, or (replace)", "replace");
+        var command = new Command("flagmanager", "List, save, restore, delete or rename flag versions of an MS or Multi-MS");
+        foreach (var o in new Option[] { vis, mode, versionName, oldName, comment, merge }) command.Add(o);
+        command.SetAction(r => TaskHost.Run(cluster =>
+        {
+            var p = new FlagManagerParams(r.GetValue(vis)!, Parse<FlagManagerMode>("mode", r.GetValue(mode)!), r.GetValue(versionName)!.Trim(),
+                r.GetValue(oldName)!.Trim(), r.GetValue(comment)!, Parse<FlagMerge>("merge", r.GetValue(merge)!));
+            var versions = new FlagManagerTask(cluster).Run(p);
+            if (p.Mode != FlagManagerMode.List) Console.WriteLine($"{p.Mode.ToString().ToLowerInvariant()} {p.VersionName}: done");
+            Console.WriteLine(versions.Count == 0 ? "no flag versions" : $"flag versions of {p.Vis}:");
+            foreach (var (name, text) in versions) Console.WriteLine($"  {name} : {text}");
+        }));
+        return command;
+    }
+
+    private static T Parse<T>(string parameter, string text) where T : struct, Enum =>
+        Enum.TryParse<T>(text.Trim(), ignoreCase: true, out var v) && !int.TryParse(text, out _) ? v
+            : throw new UserError($"unknown {parameter} '{text}': use {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
+
+    private static FlagCommand Single(string mode, Casacore.SelectionExprs selection, Dictionary<string, string> parameters)
+    {
+        parameters["mode"] = mode;
+        string[] values = [selection.Field, selection.Spw, selection.Scan, selection.Antenna, selection.TimeRange, selection.Correlation,
+            selection.Intent, selection.Observation, selection.Array, selection.UvRange, selection.Feed, selection.Taql];
+        for (int i = 0; i < values.Length; i++)
+            if (!string.IsNullOrWhiteSpace(values[i])) parameters[FlagParameters.SelectionKeys[i]] = values[i];
+        var text = string.Join(" ", parameters.Select(kv => $"{kv.Key}='{kv.Value}'"));
+        return FlagParameters.Build(parameters, text);
+    }
+
+    private static FlagAction ParseAction(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "apply" => FlagAction.Apply,
+        "calculate" => FlagAction.Calculate,
+        "none" or "" => FlagAction.None,
+        _ => throw new UserError($"unknown action '{text}': use apply, calculate or none"),
+    };
+
+    private static void Print(FlagDataResult result, FlagAction action, string summaryJson)
+    {
+        var summaries = new List<JsonObject>();
+        foreach (var (command, report) in result.Commands)
+        {
+            if (command.Summary is { } spec)
+            {
+                var dict = SummaryReport.ToDict(report.Summary ?? new FlagSummary(), spec);
+                summaries.Add(dict);
+                Console.Write(SummaryReport.ToTable(dict));
+                continue;
+            }
+            string verb = action == FlagAction.Apply ? "" : "would be ";
+            Console.WriteLine($"{command.Text}: {report.Flagged} cells {verb}flagged, {report.Unflagged} {verb}unflagged ({report.Selected} selected)");
+        }
+        if (result.BackupVersion is not null) Console.WriteLine($"flags before flagdata saved as version {result.BackupVersion}");
+        if (string.IsNullOrWhiteSpace(summaryJson) || summaries.Count == 0) return;
+        JsonNode json = summaries.Count == 1 ? summaries[0]
+            : new JsonObject(summaries.Select((s, i) => KeyValuePair.Create($"report{i}", (JsonNode?)s)));
+        File.WriteAllText(summaryJson, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+}

@@ -1,0 +1,32 @@
+namespace MmsMpi.Flagging;
+
+/// <summary>
+/// What one command did on one MS (a job's share): cells newly flagged and unflagged, a summary's counts, quack's scan
+/// bounds. Reports of the sub-MSs merge by summing (CASA's combine_dictionaries) and, for scan bounds, min/max.
+/// </summary>
+public sealed class CommandReport
+{
+    public long Flagged { get; set; }
+    public long Unflagged { get; set; }
+    /// <summary>Selected cells the command looked at.</summary>
+    public long Selected { get; set; }
+    public FlagSummary? Summary { get; set; }
+    public Dictionary<int, ScanBounds>? ScanBounds { get; set; }
+
+    public void Merge(CommandReport other)
+    {
+        Flagged += other.Flagged;
+        Unflagged += other.Unflagged;
+        Selected += other.Selected;
+        if (other.Summary is not null) (Summary ??= new FlagSummary()).Merge(other.Summary);
+        if (other.ScanBounds is not null)
+        {
+            ScanBounds ??= [];
+            foreach (var (scan, b) in other.ScanBounds)
+                ScanBounds[scan] = ScanBounds.TryGetValue(scan, out var mine) ? mine.Union(b) : b;
+        }
+    }
+}
+
+/// <summary>A job's reports, one per command in command order (written by the worker as JSON, read by rank 0).</summary>
+public sealed record FlagJobReport(long Rows, IReadOnlyList<CommandReport> Commands);

@@ -1,0 +1,79 @@
+using System.Globalization;
+using MmsMpi.Casacore;
+using MmsMpi.Runtime;
+using MmsMpi.Tasks;
+
+namespace MmsMpi.Flagging;
+
+/// <summary>flagdata's action: apply (write flags), calculate (count only) or none (validate only).</summary>
+public enum FlagAction { Apply, Calculate, None }
+
+/// <summary>flagdata's parameters: the commands (one, or those of list mode's inpfile), action and flagbackup.</summary>
+public sealed record FlagDataParams(string Vis, IReadOnlyList<FlagCommand> Commands, bool IsList = false, FlagAction Action = FlagAction.Apply,
+    bool FlagBackup = true);
+
+/// <summary>What flagdata did: each command with its merged report, the flag version saved (if any), and the time taken.</summary>
+public sealed record FlagDataResult(IReadOnlyList<(FlagCommand Command, CommandReport Report)> Commands, string? BackupVersion, double Seconds);
+
+/// <summary>
+/// flagdata on an MS or a Multi-MS, in place (task_flagdata.py): every command is validated against the whole data set
+/// first (modes, parameters, columns, correlations, selections), so bad input changes nothing; then ONE flag backup
+/// flagdata_N at MS/MMS level (unless summary only, action calculate/none or flagbackup=false); then one job per
+/// sub-MS on the workers (one job for a plain MS): a quack pre-sweep when needed, then the flagging pass.
+/// Per-sub-MS reports are merged on the coordinator by summing (combine_dictionaries).
+/// </summary>
+public sealed class FlagDataTask(ICluster cluster)
+{
+    private static readonly NLog.Logger Logger = Log.For<FlagDataTask>();
+
+    public FlagDataResult Run(FlagDataParams p)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        InputVis.RequireExists(p.Vis);
+        string vis = Path.GetFullPath(p.Vis);
+        IReadOnlyList<FlagCommand> commands;
+        using (var ms = InputVis.OpenMs(vis)) commands = FlagValidation.Check(ms, p.Commands, p.IsList);
+        if (p.Action == FlagAction.None)
+        {
+            Logger.Info("action='none': the commands are valid; nothing is run");
+            return new FlagDataResult([], null, clock.Elapsed.TotalSeconds);
+        }
+        bool write = p.Action == FlagAction.Apply && commands.Any(c => c.ChangesFlags);
+        string? backup = null;
+        if (write && p.FlagBackup)
+        {
+            backup = FlagVersions.Backup(vis, FlagVersions.DirFor(vis), "flagdata",
+                "Flags autosave on " + DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+            Logger.Info($"flags saved as version {backup} in {FlagVersions.DirFor(vis)}");
+        }
+        var targets = MultiMs.IsMms(vis) ? MultiMs.SubMss(vis) : [vis];
+        using var work = new StagedOutput(vis + ".flagdata");
+        Dictionary<int, Dictionary<int, ScanBounds>>? bounds = null;
+        if (commands.Any(c => c.Quack is not null))
+        {
+            var sweep = RunPass(targets, commands, FlagPassKind.Sweep, false, null, work);
+            bounds = Enumerable.Range(0, commands.Count).Where(i => commands[i].Quack is not null)
+                .ToDictionary(i => i, i => sweep[i].ScanBounds ?? []);
+        }
+        var reports = RunPass(targets, commands, FlagPassKind.Flag, write, bounds, work);
+        return new FlagDataResult(commands.Select((c, i) => (c, reports[i])).ToList(), backup, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>One job per target; returns the reports merged per command.</summary>
+    private IReadOnlyList<CommandReport> RunPass(IReadOnlyList<string> targets, IReadOnlyList<FlagCommand> commands, FlagPassKind pass,
+        bool write, Dictionary<int, Dictionary<int, ScanBounds>>? bounds, StagedOutput work)
+    {
+        var jobs = targets.Select((ms, i) => new FlagJob(ms, commands, pass, write, work.PathFor($"{pass}-{i:D4}.json"), bounds)).ToList();
+        Logger.Info($"{pass.ToString().ToLowerInvariant()} pass: {jobs.Count} job(s) on {Math.Max(1, cluster.Workers)} worker(s)");
+        var results = cluster.Run(jobs, (i, r) => Logger.Debug(r.Error is null ? $"{Path.GetFileName(jobs[i].Ms)}: {r.Rows} rows" : $"{jobs[i].Ms}: {r.Error}"));
+        var failed = results.Select((r, i) => (r, i)).FirstOrDefault(x => x.r.Error is not null);
+        if (failed.r is not null) throw new UserError($"flagging {Path.GetFileName(jobs[failed.i].Ms)} failed: {failed.r.Error}");
+        var merged = commands.Select(_ => new CommandReport()).ToList();
+        foreach (var job in jobs)
+        {
+            var report = FlagJob.ReadReport(job.ReportPath);
+            for (int i = 0; i < merged.Count; i++) merged[i].Merge(report.Commands[i]);
+        }
+        return merged;
+    }
+}

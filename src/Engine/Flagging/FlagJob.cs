@@ -1,0 +1,43 @@
+using System.Text.Json;
+using MmsMpi.Flagging.Agents;
+using MmsMpi.Runtime;
+
+namespace MmsMpi.Flagging;
+
+/// <summary>The two passes of flagdata over each MS: the quack pre-sweep for scan bounds, then the flagging itself.</summary>
+public enum FlagPassKind { Sweep, Flag }
+
+/// <summary>
+/// flagdata's work on one MS or sub-MS, run on a worker: the commands (all of them, so every job sees the same list),
+/// the pass, whether to write, and where to leave its <see cref="FlagJobReport"/> as JSON (a job result carries only
+/// counts; summaries and scan bounds travel through this file on the shared filesystem). Quack commands get the scan
+/// bounds merged by the coordinator over the whole data set after the sweep.
+/// </summary>
+public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, FlagPassKind Pass, bool Write, string ReportPath,
+    IReadOnlyDictionary<int, Dictionary<int, ScanBounds>>? QuackBounds = null) : Job
+{
+    public override JobResult Run()
+    {
+        var report = FlagPass.Run(Ms, Commands, AgentFor, Write && Pass == FlagPassKind.Flag);
+        File.WriteAllText(ReportPath, JsonSerializer.Serialize(report));
+        return new JobResult(report.Rows, 0);
+    }
+
+    private IFlagAgent? AgentFor(int index, MsFlagLayout layout)
+    {
+        var c = Commands[index];
+        if (Pass == FlagPassKind.Sweep) return c.Quack is { } q ? new ScanBoundsAgent(q.Increment) : null;
+        return c.Mode switch
+        {
+            FlagMode.Manual => new ManualAgent(true, c.AutoCorr, layout),
+            FlagMode.Unflag => new ManualAgent(false, false, layout),
+            FlagMode.Clip => new ClipAgent(c.Clip!, layout),
+            FlagMode.Quack => new QuackAgent(c.Quack!, QuackBounds?.GetValueOrDefault(index) ?? []),
+            FlagMode.Summary => new SummaryAgent(c.Summary!, layout),
+            _ => throw new UserError($"mode {c.Mode} has no agent"),
+        };
+    }
+
+    public static FlagJobReport ReadReport(string path) =>
+        JsonSerializer.Deserialize<FlagJobReport>(File.ReadAllText(path)) ?? throw new InvalidDataException($"empty flag report {path}");
+}

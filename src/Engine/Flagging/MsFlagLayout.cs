@@ -1,0 +1,37 @@
+using MmsMpi.Casacore;
+
+namespace MmsMpi.Flagging;
+
+/// <summary>
+/// What flagging needs from an MS's subtables, read once per MS: the cell shape, spw and polarization of every DDI,
+/// correlation types, antenna and field names, and which processors are correlators (CAS-5286: autocorr flags only those).
+/// </summary>
+public sealed record MsFlagLayout(int[] DdiSpw, int[] DdiPol, int[] SpwNChan, int[][] PolCorrTypes, string[] AntennaNames,
+    string[] FieldNames, bool[] ProcessorIsCorrelator)
+{
+    public int NChan(int ddi) => SpwNChan[DdiSpw[ddi]];
+
+    public int NCorr(int ddi) => PolCorrTypes[DdiPol[ddi]].Length;
+
+    /// <summary>A processor id counts as a correlator when PROCESSOR is empty or its TYPE says CORRELATOR.</summary>
+    public bool IsCorrelator(int processor) => ProcessorIsCorrelator.Length == 0 || processor < 0 || processor >= ProcessorIsCorrelator.Length
+        || ProcessorIsCorrelator[processor];
+
+    public static MsFlagLayout Read(CasaTable ms)
+    {
+        using var dd = ms.OpenSubtable("DATA_DESCRIPTION");
+        using var spw = ms.OpenSubtable("SPECTRAL_WINDOW");
+        using var pol = ms.OpenSubtable("POLARIZATION");
+        using var ant = ms.OpenSubtable("ANTENNA");
+        using var field = ms.OpenSubtable("FIELD");
+        var corrTypes = Enumerable.Range(0, (int)pol.NRow).Select(r => pol.GetCell<int>("CORR_TYPE", r)).ToArray();
+        bool[] correlator = [];
+        if (ms.SubtableNames.Contains("PROCESSOR"))
+        {
+            using var proc = ms.OpenSubtable("PROCESSOR");
+            correlator = proc.GetStrings("TYPE").Select(t => t.Trim().Equals("CORRELATOR", StringComparison.OrdinalIgnoreCase)).ToArray();
+        }
+        return new MsFlagLayout(dd.GetColumn<int>("SPECTRAL_WINDOW_ID"), dd.GetColumn<int>("POLARIZATION_ID"), spw.GetColumn<int>("NUM_CHAN"),
+            corrTypes, ant.GetStrings("NAME"), field.GetStrings("NAME"), correlator);
+    }
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""Independent flag checks with python-casacore (an MS or a Multi-MS read as one MS).
+
+  flag_tool.py equal A B        exit 0 when FLAG and FLAG_ROW of A and B are equal after sorting rows by
+                                (TIME, ANTENNA1, ANTENNA2, SCAN_NUMBER, FIELD_ID, first frequency of the spw)
+  flag_tool.py state MS         JSON: rows, flagged cells, FLAG_ROW count, rows whose FLAG_ROW != all(FLAG)
+  flag_tool.py summary MS       JSON: flagged/total per antenna (name, both antennas of a cross-correlation),
+                                field (name), scan, spw, correlation (name), with numpy only
+  flag_tool.py setvis MS COL ROW CHAN CORR RE IM   set one visibility (hand-built test cases)
+"""
+import json
+import sys
+
+import numpy as np
+from casacore import tables as pt
+
+CORR_NAMES = {5: "RR", 6: "RL", 7: "LR", 8: "LL", 9: "XX", 10: "XY", 11: "YX", 12: "YY"}
+
+
+def open_ms(path):
+    return pt.table(path, ack=False)
+
+
+def row_order(path, t):
+    dd = pt.table(path + "/DATA_DESCRIPTION", ack=False)
+    spw = pt.table(path + "/SPECTRAL_WINDOW", ack=False)
+    f0 = np.array([spw.getcell("CHAN_FREQ", i)[0] for i in range(spw.nrows())])
+    freq = f0[dd.getcol("SPECTRAL_WINDOW_ID")[t.getcol("DATA_DESC_ID")]]
+    keys = [t.getcol(c) for c in ("TIME", "ANTENNA1", "ANTENNA2", "SCAN_NUMBER", "FIELD_ID")]
+    return np.lexsort((freq, keys[4], keys[3], keys[2], keys[1], keys[0]))
+
+
+def flags_by_row(t):
+    """FLAG cells per row (variable shapes), read per DDI in bulk."""
+    ddi = t.getcol("DATA_DESC_ID")
+    cells = [None] * t.nrows()
+    for d in np.unique(ddi):
+        sub = t.query("DATA_DESC_ID == %d" % d)
+        rows = sub.rownumbers()
+        values = sub.getcol("FLAG")
+        for i, r in enumerate(rows):
+            cells[r] = values[i]
+    return cells
+
+
+def equal(a_path, b_path):
+    ta, tb = open_ms(a_path), open_ms(b_path)
+    if ta.nrows() != tb.nrows():
+        print(json.dumps({"equal": False, "why": "rows %d vs %d" % (ta.nrows(), tb.nrows())}))
+        return 1
+    oa, ob = row_order(a_path, ta), row_order(b_path, tb)
+    fa, fb = flags_by_row(ta), flags_by_row(tb)
+    bad = [int(i) for i, (ra, rb) in enumerate(zip(oa, ob)) if not np.array_equal(fa[ra], fb[rb])]
+    bad_row = int(np.sum(ta.getcol("FLAG_ROW")[oa] != tb.getcol("FLAG_ROW")[ob]))
+    print(json.dumps({"equal": not bad and bad_row == 0, "rows_differing": len(bad), "flag_row_differing": bad_row,
+                      "first": bad[:5]}))
+    return 0 if not bad and bad_row == 0 else 1
+
+
+def state(path):
+    t = open_ms(path)
+    cells = flags_by_row(t)
+    flag_row = t.getcol("FLAG_ROW")
+    inconsistent = sum(1 for c, fr in zip(cells, flag_row) if bool(c.all()) != bool(fr))
+    print(json.dumps({"rows": t.nrows(), "flagged": int(sum(int(c.sum()) for c in cells)),
+                      "cells": int(sum(c.size for c in cells)), "flag_row": int(flag_row.sum()),
+                      "inconsistent_flag_row": inconsistent}))
+    return 0
+
+
+def summary(path):
+    t = open_ms(path)
+    names = pt.table(path + "/ANTENNA", ack=False).getcol("NAME")
+    fields = pt.table(path + "/FIELD", ack=False).getcol("NAME")
+    ddspw = pt.table(path + "/DATA_DESCRIPTION", ack=False).getcol("SPECTRAL_WINDOW_ID")
+    ddpol = pt.table(path + "/DATA_DESCRIPTION", ack=False).getcol("POLARIZATION_ID")
+    pol = pt.table(path + "/POLARIZATION", ack=False)
+    corr_types = [pol.getcell("CORR_TYPE", i) for i in range(pol.nrows())]
+    cells = flags_by_row(t)
+    cols = {c: t.getcol(c) for c in ("ANTENNA1", "ANTENNA2", "FIELD_ID", "SCAN_NUMBER", "DATA_DESC_ID")}
+    out = {"flagged": 0, "total": 0}
+
+    def add(cat, key, f, n):
+        entry = out.setdefault(cat, {}).setdefault(key, {"flagged": 0, "total": 0})
+        entry["flagged"] += int(f)
+        entry["total"] += int(n)
+
+    for r, c in enumerate(cells):
+        f, n = int(c.sum()), c.size
+        out["flagged"] += f
+        out["total"] += n
+        a1, a2 = cols["ANTENNA1"][r], cols["ANTENNA2"][r]
+        add("antenna", names[a1], f, n)
+        if a1 != a2:
+            add("antenna", names[a2], f, n)
+        add("field", fields[cols["FIELD_ID"][r]], f, n)
+        add("scan", str(cols["SCAN_NUMBER"][r]), f, n)
+        d = cols["DATA_DESC_ID"][r]
+        add("spw", str(ddspw[d]), f, n)
+        for k, ct in enumerate(corr_types[ddpol[d]]):
+            add("correlation", CORR_NAMES.get(int(ct), str(ct)), c[:, k].sum(), c.shape[0])
+    print(json.dumps(out))
+    return 0
+
+
+def setvis(path, col, row, chan, corr, re, im):
+    t = pt.table(path, readonly=False, ack=False)
+    cell = t.getcell(col, int(row))
+    cell[int(chan), int(corr)] = complex(float(re), float(im)) if np.iscomplexobj(cell) else float(re)
+    t.putcell(col, int(row), cell)
+    t.close()
+    return 0
+
+
+if __name__ == "__main__":
+    command, args = sys.argv[1], sys.argv[2:]
+    sys.exit({"equal": equal, "state": state, "summary": summary, "setvis": setvis}[command](*args))
