@@ -77,6 +77,18 @@ public class TransformTests
         Assert.That(py.Stdout.Trim(), Is.EqualTo("True True True"), py.ToString());
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void RegridToFourTimesWiderChannelsInTheSameFrameEqualsChannelAveraging(bool preaverage)
+    {
+        using var tmp = new TempDir();
+        // TOPO → TOPO and 4× wider channels: the tclean-like mapping samples exactly the input channel centres and
+        // preaverage box-averages them, so both must give channel averaging by 4 (the VLA set has no flags).
+        string[] extra = preaverage ? ["--preaverage"] : [];
+        Ok(Proc.MmsMpi(["mstransform", "--vis", Vla, "--outputvis", tmp["r.ms"], "--datacolumn", "data", "--regridms", "--mode", "channel", "--width", "4", .. extra]));
+        Expect("chanavg", Vla, tmp["r.ms"], "4");
+    }
+
     [Test]
     public void RegridWidthSmallerThanTheInputIsRefused()
     {

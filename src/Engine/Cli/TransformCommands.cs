@@ -136,14 +136,15 @@ public static class TransformCommands
         public readonly Option<string> RestFreq = Options.Text("--restfreq", "Rest frequency for velocity mode, e.g. '1420.405752MHz'");
         public readonly Option<string> OutFrame = Options.Text("--outframe", "LSRK, LSRD, BARY, GEO, TOPO, GALACTO, LGROUP, CMB ('': keep)");
         public readonly Option<string> VelType = Options.Text("--veltype", "radio or optical", "radio");
+        public readonly Option<bool> Preaverage = Options.Bool("--preaverage", "Box-average input channels before a regrid to ≥ 2× wider channels", false);
 
-        public Option[] All => [RegridMs, Mode, NChan, Start, Width, Interpolation, PhaseCenter, RestFreq, OutFrame, VelType];
+        public Option[] All => [RegridMs, Mode, NChan, Start, Width, Interpolation, PhaseCenter, RestFreq, OutFrame, VelType, Preaverage];
 
         public TransformOptions Apply(TransformOptions o, ParseResult r) => o with
         {
             RegridMs = r.GetValue(RegridMs), Mode = r.GetValue(Mode)!, NChan = r.GetValue(NChan), Start = r.GetValue(Start)!, Width = r.GetValue(Width)!,
             Interpolation = r.GetValue(Interpolation)!, PhaseCenter = r.GetValue(PhaseCenter)!, RestFreq = r.GetValue(RestFreq)!,
-            OutFrame = r.GetValue(OutFrame)!, VelType = r.GetValue(VelType)!,
+            OutFrame = r.GetValue(OutFrame)!, VelType = r.GetValue(VelType)!, Preaverage = r.GetValue(Preaverage),
         };
     }
 

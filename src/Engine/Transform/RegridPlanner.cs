@@ -31,7 +31,13 @@ public static class RegridPlanner
             RegridResult grid;
             try { grid = RegridGrid.Build(cf, cw, request); }
             catch (ArgumentException e) { throw new UserError($"regridding spw {ddis[ddi].Spw}: {e.Message}"); }
-            plans[ddi] = new RegridPlan(freq, inFrame, outFrame, frame, grid.Freq, grid.WeightScale, method) { OutWidth = grid.Width };
+            // CASA's checkAndPreaverageChannelsIfNeeded: floor(ratio + 0.001) ≥ 2 and 2·factor ≤ nchan.
+            int factor = (int)Math.Floor(Math.Abs(grid.Width[0] / cw[0]) + 0.001);
+            if (factor < 2 || 2 * factor > freq.Length) factor = 1;
+            if (factor > 1 && o.Preaverage)
+                Log.For<RegridStep>().Warn($"spw {ddis[ddi].Spw}: preaverage box-averages {factor} channels before regridding, which does not regrid properly");
+            plans[ddi] = new RegridPlan(freq, inFrame, outFrame, frame, grid.Freq, grid.WeightScale, method)
+                { OutWidth = grid.Width, Factor = factor, Preaverage = o.Preaverage };
         }
         return plans;
     }

@@ -11,17 +11,33 @@ public sealed record RegridPlan(double[] InFreq, FreqFrame InFrame, FreqFrame Ou
     double WeightScale, InterpolationMethod Method)
 {
     public double[] OutWidth { get; init; } = [];
+
+    /// <summary>Input channels per output channel when the output is at least twice as wide (CASA's factor), else 1.</summary>
+    public int Factor { get; init; } = 1;
+
+    /// <summary>With Factor ≥ 2: box-average Factor input channels before interpolating (preaverage=true).</summary>
+    public bool Preaverage { get; init; }
+
+    /// <summary>
+    /// With Factor ≥ 2 and no preaverage (CASA's default since 5.0, "tclean-like"): Factor points spread evenly over
+    /// each output channel, interpolated and then averaged with equal weights, flags OR'ed.
+    /// </summary>
+    public double[] FineFreq => Enumerable.Range(0, OutFreq.Length * Factor)
+        .Select(i => OutFreq[i / Factor] + (i % Factor + 0.5 - Factor / 2.0) * OutWidth[i / Factor] / Factor).ToArray();
 }
 
 /// <summary>
 /// Regridding (fact sheet §5.4): each row's input channel frequencies are converted into the output frame at the row's
 /// own time (Doppler tracking, one conversion per timestamp), then every correlation is interpolated onto the output
 /// grid; outputs depending on flagged or extrapolated inputs are flagged. The weight spectrum is interpolated the
-/// same way and scaled by the width ratio (CASA's weightScale).
+/// same way and scaled by the width ratio (CASA's weightScale). Output channels at least twice as wide as the input's
+/// are either sampled Factor times and averaged (default) or fed from box-averaged input channels (preaverage).
 /// </summary>
 public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVisStep
 {
     private readonly Dictionary<(int Ddi, double Time), double[]> _converted = [];
+    private readonly Dictionary<int, double[]> _fine = plans.Where(kv => kv.Value.Factor > 1 && !kv.Value.Preaverage)
+        .ToDictionary(kv => kv.Key, kv => kv.Value.FineFreq);
 
     public IEnumerable<VisChunk> Process(VisChunk c)
     {
@@ -33,23 +49,71 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
         var outWeight = new ComplexF[nout * ncorr];
         var inWeight = new ComplexF[nin * ncorr];
         var scratchFlag = new bool[nout * ncorr];
+        var target = _fine.GetValueOrDefault(c.Ddi, plan.OutFreq);
+        var sampled = new ComplexF[target.Length * ncorr];
+        var sampledFlag = new bool[target.Length * ncorr];
         for (int r = 0; r < c.NRow; r++)
         {
-            var inFreq = Converted(plan, c.Ddi, c.Time[r]);
-            var cellIn = (r * nin * ncorr, nin * ncorr);
+            var (inFreq, inVis, inFlag, inW) = Input(plan, c, r);
             var cellOut = (r * nout * ncorr, nout * ncorr);
-            var inFlag = c.Flag.AsSpan(cellIn.Item1, cellIn.Item2);
-            foreach (var (col, data) in c.Vis)
-                Interpolate(plan, inFreq, data.AsSpan(cellIn.Item1, cellIn.Item2), inFlag, ncorr,
-                    vis[col].AsSpan(cellOut.Item1, cellOut.Item2), flag.AsSpan(cellOut.Item1, cellOut.Item2));
-            var w = c.WeightSpectrum.AsSpan(cellIn.Item1, cellIn.Item2);
-            for (int i = 0; i < w.Length; i++) inWeight[i] = new ComplexF(w[i], 0);
-            Interpolate(plan, inFreq, inWeight, inFlag, ncorr, outWeight, scratchFlag);
+            foreach (var col in c.Vis.Keys)
+            {
+                Interpolate(plan, inFreq, inVis[col], inFlag, ncorr, target, sampled, sampledFlag);
+                Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, vis[col].AsSpan(cellOut.Item1, cellOut.Item2), flag.AsSpan(cellOut.Item1, cellOut.Item2));
+            }
+            for (int i = 0; i < inW.Length; i++) inWeight[i] = new ComplexF(inW[i], 0);
+            Interpolate(plan, inFreq, inWeight.AsSpan(0, inW.Length), inFlag, ncorr, target, sampled, sampledFlag);
+            Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, outWeight, scratchFlag);
             for (int i = 0; i < outWeight.Length; i++) weight[cellOut.Item1 + i] = (float)(outWeight[i].Re * plan.WeightScale);
         }
         var (wr, sr) = (new float[c.NRow * ncorr], new float[c.NRow * ncorr]);
         RowWeights.FromSpectrum(weight, flag, c.NRow, nout, ncorr, wr, sr);
         return [c.WithCells(nout, vis, flag, weight, wr, sr)];
+    }
+
+    /// <summary>One row's input: its channel frequencies in the output frame at its time and its cells, box-averaged by Factor with preaverage.</summary>
+    private (double[] Freq, Dictionary<string, ComplexF[]> Vis, bool[] Flag, float[] Weight) Input(RegridPlan plan, VisChunk c, int r)
+    {
+        int cell = c.CellSize;
+        var freq = Converted(plan, c.Ddi, c.Time[r]);
+        var vis = c.Vis.ToDictionary(kv => kv.Key, kv => kv.Value.AsSpan(r * cell, cell).ToArray());
+        var flag = c.Flag.AsSpan(r * cell, cell).ToArray();
+        var weight = c.WeightSpectrum.AsSpan(r * cell, cell).ToArray();
+        if (!plan.Preaverage || plan.Factor < 2) return (freq, vis, flag, weight);
+        int nout = c.NChan / plan.Factor, n = nout * c.NCorr;
+        var (avgFlag, avgWeight) = (new bool[n], new float[n]);
+        var avgVis = new Dictionary<string, ComplexF[]>();
+        foreach (var (col, v) in vis)
+        {
+            avgVis[col] = new ComplexF[n];
+            ChannelAverage.Run(v, flag, weight, 1, c.NChan, c.NCorr, plan.Factor, avgVis[col], avgFlag, avgWeight);
+        }
+        var avgFreq = Enumerable.Range(0, nout).Select(k => freq.Skip(k * plan.Factor).Take(plan.Factor).Average()).ToArray();
+        return (avgFreq, avgVis, avgFlag, avgWeight.Select(w => w / plan.Factor).ToArray());
+    }
+
+    /// <summary>Fine samples → output channels: the mean of each group of Factor (flag = OR); a plain grid is copied.</summary>
+    private static void Reduce(ComplexF[] sampled, bool[] sampledFlag, int factor, bool plain, int ncorr, Span<ComplexF> outVis, Span<bool> outFlag)
+    {
+        if (plain)
+        {
+            sampled.AsSpan(0, outVis.Length).CopyTo(outVis);
+            sampledFlag.AsSpan(0, outFlag.Length).CopyTo(outFlag);
+            return;
+        }
+        for (int ch = 0; ch < outVis.Length / ncorr; ch++)
+            for (int k = 0; k < ncorr; k++)
+            {
+                float re = 0, im = 0;
+                bool any = false;
+                for (int f = 0; f < factor; f++)
+                {
+                    int i = ((ch * factor) + f) * ncorr + k;
+                    (re, im, any) = (re + sampled[i].Re, im + sampled[i].Im, any | sampledFlag[i]);
+                }
+                outVis[ch * ncorr + k] = new ComplexF(re / factor, im / factor);
+                outFlag[ch * ncorr + k] = any;
+            }
     }
 
     private double[] Converted(RegridPlan plan, int ddi, double time)
@@ -65,19 +129,19 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
 
     /// <summary>The kernel wants ascending frequencies: a descending spw is reversed, interpolated and reversed back.</summary>
     private static void Interpolate(RegridPlan plan, double[] inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag, int ncorr,
-        Span<ComplexF> outVis, Span<bool> outFlag)
+        double[] outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
     {
         bool inDesc = inFreq.Length > 1 && inFreq[^1] < inFreq[0];
-        bool outDesc = plan.OutFreq.Length > 1 && plan.OutFreq[^1] < plan.OutFreq[0];
+        bool outDesc = outFreq.Length > 1 && outFreq[^1] < outFreq[0];
         if (!inDesc && !outDesc)
         {
-            Interpolation.Run(plan.Method, inFreq, inVis, inFlag, ncorr, plan.OutFreq, outVis, outFlag);
+            Interpolation.Run(plan.Method, inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag);
             return;
         }
         var f = inDesc ? inFreq.Reverse().ToArray() : inFreq;
         var v = inDesc ? ReverseChannels(inVis, ncorr) : inVis.ToArray();
         var fl = inDesc ? ReverseChannels(inFlag, ncorr) : inFlag.ToArray();
-        var of = outDesc ? plan.OutFreq.Reverse().ToArray() : plan.OutFreq;
+        var of = outDesc ? outFreq.Reverse().ToArray() : outFreq;
         var ov = new ComplexF[outVis.Length];
         var ofl = new bool[outFlag.Length];
         Interpolation.Run(plan.Method, f, v, fl, ncorr, of, ov, ofl);

@@ -29,6 +29,7 @@ public sealed record TransformOptions
     public string RestFreq { get; init; } = "";
     public string OutFrame { get; init; } = "";
     public string VelType { get; init; } = "radio";
+    public bool Preaverage { get; init; }
     /// <summary>Reference epoch of the regrid grid (MJD seconds); set by the coordinator so every sub-MS gets one grid.</summary>
     public double? RefEpoch { get; init; }
 
