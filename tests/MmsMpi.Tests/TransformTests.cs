@@ -90,6 +90,19 @@ public class TransformTests
     }
 
     [Test]
+    public void PhasecenterAsADirectionEqualsThatFieldsId()
+    {
+        using var tmp = new TempDir();
+        var dir = Checks.Py(Vla, "'J2000 %.12fdeg %.12fdeg' % tuple(x * 180 / 3.141592653589793 for x in pt.table(sys.argv[1] + '/FIELD', ack=False).getcell('PHASE_DIR', 0)[0])");
+        string[] regrid = ["--datacolumn", "data", "--regridms", "--outframe", "BARY"];
+        Ok(Proc.MmsMpi(["mstransform", "--vis", Vla, "--outputvis", tmp["id.ms"], "--phasecenter", "0", .. regrid]));
+        Ok(Proc.MmsMpi(["mstransform", "--vis", Vla, "--outputvis", tmp["dir.ms"], "--phasecenter", dir, .. regrid]));
+        Checks.SameRows(tmp["id.ms"], tmp["dir.ms"]);
+        var bad = Proc.MmsMpi(["mstransform", "--vis", Vla, "--outputvis", tmp["bad.ms"], "--phasecenter", "B1950 1rad 1rad", .. regrid]);
+        Assert.That(bad.Stderr, Does.Contain("ERROR: phasecenter frame 'B1950' is not supported"));
+    }
+
+    [Test]
     public void RegridWidthSmallerThanTheInputIsRefused()
     {
         using var tmp = new TempDir();

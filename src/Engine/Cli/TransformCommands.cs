@@ -132,7 +132,7 @@ public static class TransformCommands
         public readonly Option<string> Start = Options.Text("--start", "First channel: index, frequency or velocity by mode");
         public readonly Option<string> Width = Options.Text("--width", "Channel width: channels, frequency or velocity by mode");
         public readonly Option<string> Interpolation = Options.Text("--interpolation", "nearest, linear, cubic or spline", "linear");
-        public readonly Option<string> PhaseCenter = Options.Text("--phasecenter", "FIELD id of the direction for frame conversion");
+        public readonly Option<string> PhaseCenter = Options.Text("--phasecenter", "Direction for frame conversion: a FIELD id or 'J2000 12h30m00 +12d30m00'");
         public readonly Option<string> RestFreq = Options.Text("--restfreq", "Rest frequency for velocity mode, e.g. '1420.405752MHz'");
         public readonly Option<string> OutFrame = Options.Text("--outframe", "LSRK, LSRD, BARY, GEO, TOPO, GALACTO, LGROUP, CMB ('': keep)");
         public readonly Option<string> VelType = Options.Text("--veltype", "radio or optical", "radio");

@@ -16,9 +16,8 @@ public static class RegridPlanner
         IReadOnlyDictionary<int, DdiInfo> ddis, int firstField, double refEpoch)
     {
         using var spw = ms.OpenSubtable("SPECTRAL_WINDOW");
-        using var field = ms.OpenSubtable("FIELD");
-        var direction = field.GetCell<double>("PHASE_DIR", PhaseCentreField(o.PhaseCenter, firstField, field.NRow));
-        var frame = ObservatoryFrame(ms, refEpoch, direction[0], direction[1]);
+        var (ra, dec) = PhaseCentre(ms, o.PhaseCenter, firstField);
+        var frame = ObservatoryFrame(ms, refEpoch, ra, dec);
         var measRef = spw.GetColumn<int>("MEAS_FREQ_REF");
         var method = ParseInterpolation(o.Interpolation);
         var request = new RegridRequest(o.Mode, o.NChan, o.Start, o.Width, o.RestFreq, o.VelType);
@@ -51,15 +50,22 @@ public static class RegridPlanner
         }
         catch (ArgumentException e) { throw new UserError(e.Message); }
         ParseInterpolation(o.Interpolation);
-        if (o.PhaseCenter.Trim().Length > 0 && !int.TryParse(o.PhaseCenter, out _))
-            throw new UserError($"phasecenter must be a FIELD id, not '{o.PhaseCenter}' (direction strings are not supported yet)");
+        var pc = o.PhaseCenter.Trim();
+        if (pc.Length == 0 || int.TryParse(pc, out _)) return;
+        try { DirectionText.Parse(pc); }
+        catch (ArgumentException e) { throw new UserError(e.Message); }
     }
 
-    private static int PhaseCentreField(string phaseCenter, int firstField, long nfield)
+    /// <summary>The direction of the frame conversions: a J2000 direction string, a FIELD id, or the first selected field.</summary>
+    private static (double Ra, double Dec) PhaseCentre(CasaTable ms, string phaseCenter, int firstField)
     {
-        if (phaseCenter.Trim().Length == 0) return firstField;
-        int id = int.Parse(phaseCenter);
-        return id >= 0 && id < nfield ? id : throw new UserError($"phasecenter field {id} does not exist");
+        var pc = phaseCenter.Trim();
+        if (pc.Length > 0 && !int.TryParse(pc, out _)) return DirectionText.Parse(pc);
+        using var field = ms.OpenSubtable("FIELD");
+        int id = pc.Length == 0 ? firstField : int.Parse(pc);
+        if (id < 0 || id >= field.NRow) throw new UserError($"phasecenter field {id} does not exist");
+        var dir = field.GetCell<double>("PHASE_DIR", id);
+        return (dir[0], dir[1]);
     }
 
     /// <summary>Telescope names CASA's observatory table knows but Debian's casacore data does not.</summary>
