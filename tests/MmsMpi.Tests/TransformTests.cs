@@ -215,6 +215,35 @@ public class TransformTests
     }
 
     [Test]
+    public void NspwTwoCutsTheCombinedSpwInHalvesWithMultiplexedSubtables()
+    {
+        using var tmp = new TempDir();
+        var ms = GeneratedData.EqualSpwsMs;
+        Ok(Proc.MmsMpi("mstransform", "--vis", ms, "--outputvis", tmp["one.ms"], "--datacolumn", "data", "--combinespws"));
+        Ok(Proc.MmsMpi("mstransform", "--vis", ms, "--outputvis", tmp["two.ms"], "--datacolumn", "data", "--nspw", "2"));
+        Assert.That(Checks.Py(tmp["two.ms"], "list(pt.table(sys.argv[1] + '/SPECTRAL_WINDOW', ack=False).getcol('NUM_CHAN')), list(pt.table(sys.argv[1] + '/DATA_DESCRIPTION', ack=False).getcol('SPECTRAL_WINDOW_ID')), sorted(set(t.getcol('DATA_DESC_ID')))"),
+            Is.EqualTo("[24, 24] [0, 1] [0, 1]"));
+        // Each combined row becomes two: its channels 0-23 in spw 0 and 24-47 in spw 1, frequencies included.
+        var py = Proc.Python("""
+            import sys, numpy as np
+            from casacore import tables as pt
+            one, two = pt.table(sys.argv[1], ack=False), pt.table(sys.argv[2], ack=False)
+            key = lambda t, r: (t.getcell('TIME', r), t.getcell('ANTENNA1', r), t.getcell('ANTENNA2', r))
+            halves = {}
+            for r in range(two.nrows()):
+                halves.setdefault(key(two, r), {})[two.getcell('DATA_DESC_ID', r)] = two.getcell('DATA', r)
+            ok = two.nrows() == 2 * one.nrows()
+            for r in range(0, one.nrows(), 97):
+                h = halves[key(one, r)]
+                ok = ok and np.array_equal(np.concatenate([h[0], h[1]]), one.getcell('DATA', r))
+            f1 = pt.table(sys.argv[1] + '/SPECTRAL_WINDOW', ack=False).getcell('CHAN_FREQ', 0)
+            s2 = pt.table(sys.argv[2] + '/SPECTRAL_WINDOW', ack=False)
+            print(ok and np.array_equal(np.concatenate([s2.getcell('CHAN_FREQ', 0), s2.getcell('CHAN_FREQ', 1)]), f1))
+            """.Replace("            ", ""), tmp["one.ms"], tmp["two.ms"]);
+        Assert.That(py.Stdout.Trim(), Is.EqualTo("True"), py.ToString());
+    }
+
+    [Test]
     public void CombineSpwsRefusesUnequalChannelCounts()
     {
         using var tmp = new TempDir();

@@ -98,7 +98,8 @@ public static class TransformCommands
         var hanning = Options.Bool("--hanning", "Hanning-smooth before regridding", false);
         var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
         var regrid = new RegridOptions();
-        var command = common.Command("cvel2", "Regrid the spectral axis, combining the selected spws", [hanning, keepmms, .. regrid.All.Skip(1)]);
+        var command = common.Command("cvel2", "Regrid the spectral axis, combining the selected spws",
+            [hanning, keepmms, .. regrid.All.Where(o => o != regrid.RegridMs && o != regrid.NSpw)]);
         command.SetAction(r => common.Run(r, () => regrid.Apply(common.Base(r), r) with
         {
             RegridMs = true, CombineSpws = true, KeepFlags = false, Hanning = r.GetValue(hanning),
@@ -137,14 +138,15 @@ public static class TransformCommands
         public readonly Option<string> OutFrame = Options.Text("--outframe", "LSRK, LSRD, BARY, GEO, TOPO, GALACTO, LGROUP, CMB ('': keep)");
         public readonly Option<string> VelType = Options.Text("--veltype", "radio or optical", "radio");
         public readonly Option<bool> Preaverage = Options.Bool("--preaverage", "Box-average input channels before a regrid to ≥ 2× wider channels", false);
+        public readonly Option<int> NSpw = new("--nspw") { Description = "Output spws after combining (> 1: combine, then separate)", DefaultValueFactory = _ => 1 };
 
-        public Option[] All => [RegridMs, Mode, NChan, Start, Width, Interpolation, PhaseCenter, RestFreq, OutFrame, VelType, Preaverage];
+        public Option[] All => [RegridMs, Mode, NChan, Start, Width, Interpolation, PhaseCenter, RestFreq, OutFrame, VelType, Preaverage, NSpw];
 
         public TransformOptions Apply(TransformOptions o, ParseResult r) => o with
         {
             RegridMs = r.GetValue(RegridMs), Mode = r.GetValue(Mode)!, NChan = r.GetValue(NChan), Start = r.GetValue(Start)!, Width = r.GetValue(Width)!,
             Interpolation = r.GetValue(Interpolation)!, PhaseCenter = r.GetValue(PhaseCenter)!, RestFreq = r.GetValue(RestFreq)!,
-            OutFrame = r.GetValue(OutFrame)!, VelType = r.GetValue(VelType)!, Preaverage = r.GetValue(Preaverage),
+            OutFrame = r.GetValue(OutFrame)!, VelType = r.GetValue(VelType)!, Preaverage = r.GetValue(Preaverage), NSpw = r.GetValue(NSpw),
         };
     }
 

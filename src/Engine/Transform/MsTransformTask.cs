@@ -47,8 +47,8 @@ public sealed class MsTransformTask(ICluster cluster)
         if (MultiMs.IsMms(vis)) return TransformMms(vis, output, p, stage, clock);
         if (p.CreateMms)
         {
-            if (p.Options.CombineSpws && !p.SeparationAxis.Trim().Equals("scan", StringComparison.OrdinalIgnoreCase))
-                throw new UserError($"Cannot create MMS using separationaxis={p.SeparationAxis} with some of the requested transformations (combinespws needs separationaxis=scan)");
+            if ((p.Options.CombineSpws || p.Options.NSpw > 1) && !p.SeparationAxis.Trim().Equals("scan", StringComparison.OrdinalIgnoreCase))
+                throw new UserError($"Cannot create MMS using separationaxis={p.SeparationAxis} with some of the requested transformations (combinespws and nspw > 1 need separationaxis=scan)");
             var partitioned = stage.PathFor("partitioned.mms");
             new PartitionTask(cluster).Run(new PartitionOptions(vis, partitioned, true, p.SeparationAxis, p.NumSubMs, "all", false, p.Selection));
             return Parallel(partitioned, MultiMs.Axis(partitioned)!.Value.AxisTypeText(), output, p with { Selection = new SelectionExprs() }, stage, clock);
@@ -59,7 +59,7 @@ public sealed class MsTransformTask(ICluster cluster)
     private Summary TransformMms(string vis, string output, MsTransformParams p, StagedOutput stage, Stopwatch clock)
     {
         var (spws, scans, _, _) = MultiMs.Selected(vis, p.Selection);
-        var request = new TransformRequest(p.Task, p.Options.CombineSpws, 1, p.Options.TimeAverage, p.Options.TimeSpanText, p.Options.TimeBinSeconds,
+        var request = new TransformRequest(p.Task, p.Options.CombineSpws, p.Options.NSpw, p.Options.TimeAverage, p.Options.TimeSpanText, p.Options.TimeBinSeconds,
             p.KeepMms, spws, scans);
         ProcessingDecision decision;
         try { decision = MmsProcessing.Decide(MultiMs.Axis(vis), request, MultiMs.SubMss(vis).Select(MultiMs.Contents).ToList()); }

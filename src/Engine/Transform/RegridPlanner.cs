@@ -20,7 +20,8 @@ public static class RegridPlanner
         var frame = ObservatoryFrame(ms, refEpoch, ra, dec);
         var measRef = spw.GetColumn<int>("MEAS_FREQ_REF");
         var method = ParseInterpolation(o.Interpolation);
-        var request = new RegridRequest(o.Mode, o.NChan, o.Start, o.Width, o.RestFreq, o.VelType);
+        // With nspw > 1, nchan is per output spw (CASA multiplies it by nspw).
+        var request = new RegridRequest(o.Mode, o.NChan > 0 && o.NSpw > 1 ? o.NChan * o.NSpw : o.NChan, o.Start, o.Width, o.RestFreq, o.VelType);
         var plans = new Dictionary<int, RegridPlan>();
         foreach (var (ddi, (freq, width)) in inputGrid)
         {

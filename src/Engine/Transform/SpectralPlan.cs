@@ -31,12 +31,14 @@ public sealed class SpectralPlan
         var spwSelected = string.IsNullOrWhiteSpace(selection.Spw) ? null : parsed.Channels.Select(c => c.Spw).ToHashSet();
         _selected = layout.Ddis.Values.Where(d => spwSelected?.Contains(d.Spw) ?? true).OrderBy(d => d.Ddi).ToList();
         var selectedGrids = SelectedGrids(input);
-        if (o.CombineSpws && _selected.Select(d => d.Spw).Distinct().Count() > 1)
+        if ((o.CombineSpws || o.NSpw > 1) && _selected.Select(d => d.Spw).Distinct().Count() > 1)
         {
             _combine = Combine(selectedGrids);
             _combinedDdi = _selected[0].Ddi;
             _grids[_combinedDdi] = (_combine.ChanFreq, _combine.ChanWidth, _combine.ChanWidth, _selected[0].Spw);
-            Reindex = new SpwReindex(new Dictionary<int, int> { [_combinedDdi] = 0 }, new Dictionary<int, int> { [_selected[0].Spw] = 0 });
+            var ddiMap = new Dictionary<int, int> { [_combinedDdi] = 0 };
+            for (int k = 0; k < o.NSpw; k++) ddiMap[SeparateSpwsStep.OutputDdi(k)] = k;
+            Reindex = new SpwReindex(ddiMap, new Dictionary<int, int> { [_selected[0].Spw] = 0 });
         }
         else
         {
@@ -50,7 +52,10 @@ public sealed class SpectralPlan
 
     public int MaxCorr => _selected.Max(d => d.NCorr);
 
-    public int MaxChanOut => _grids.Keys.Max(d => _regrid.TryGetValue(d, out var p) ? p.OutFreq.Length : _grids[d].Freq.Length / _chanbin.GetValueOrDefault(d, 1));
+    public int MaxChanOut => _grids.Keys.Max(d => Separated(_regrid.TryGetValue(d, out var p) ? p.OutFreq.Length : _grids[d].Freq.Length / _chanbin.GetValueOrDefault(d, 1)));
+
+    /// <summary>nspw &gt; 1 cuts the combined spw into nspw spws of ceil(nchan/nspw) channels.</summary>
+    private int Separated(int nchan) => _o.NSpw > 1 ? SeparateSpwsStep.ChannelsPerSpw(nchan, _o.NSpw) : nchan;
 
     /// <summary>CASA's order: time average, spw combination, channel average, Hanning, regrid.</summary>
     public List<IVisStep> Steps()
@@ -61,6 +66,7 @@ public sealed class SpectralPlan
         if (_o.ChanAverage) steps.Add(new ChanAverageStep(_chanbin));
         if (_o.Hanning) steps.Add(new HanningStep());
         if (_regrid.Count > 0) steps.Add(new RegridStep(_regrid));
+        if (_o.NSpw > 1) steps.Add(new SeparateSpwsStep(_grids.Keys.Single(), _o.NSpw));
         return steps;
     }
 
@@ -77,6 +83,7 @@ public sealed class SpectralPlan
             SpectralWindowRewrite.ChannelAverage(msPath, new Dictionary<int, int> { [row] = _chanbin.GetValueOrDefault(ddi, 1) });
             if (_regrid.TryGetValue(ddi, out var plan)) SpectralWindowRewrite.Regrid(msPath, new Dictionary<int, RegridPlan> { [row] = plan });
         }
+        if (_o.NSpw > 1) SpwSeparation.Apply(msPath, _o.NSpw);
     }
 
     private Dictionary<int, (double[] Freq, double[] Width, double[] Res, int Spw)> SelectedGrids(CasaTable input)

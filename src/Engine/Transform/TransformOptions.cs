@@ -19,6 +19,8 @@ public sealed record TransformOptions
     public double MaxUvwDistance { get; init; }
     public bool UseWeightSpectrum { get; init; }
     public bool CombineSpws { get; init; }
+    /// <summary>Output spws after combining (nspw &gt; 1 implies combinespws).</summary>
+    public int NSpw { get; init; } = 1;
     public bool RegridMs { get; init; }
     public string Mode { get; init; } = "channel";
     public int NChan { get; init; } = -1;
@@ -44,6 +46,7 @@ public sealed record TransformOptions
         if (ChanBin.Any(b => b < 1)) throw new UserError("chanbin values must be >= 1");
         if (TimeAverage && TimeBinSeconds <= 0) throw new UserError("Parameter timebin must be > '0s' to do time averaging");
         if (MaxUvwDistance < 0) throw new UserError("maxuvwdistance must be >= 0");
+        if (NSpw < 1) throw new UserError("nspw must be >= 1");
         AveragingSpan.Parse(TimeSpanText);
         if (RegridMs) RegridPlanner.Validate(this);
     }
