@@ -36,6 +36,31 @@ public class TransformTests
     }
 
     [Test]
+    public void FloatDataIsAveragedAsRealValues()
+    {
+        using var tmp = new TempDir();
+        // A single-dish-like column: FLOAT_DATA = real part of DATA, added to a copy of the VLA MS.
+        Assert.That(Proc.Run("cp", ["-r", Vla, tmp["sd.ms"]]).ExitCode, Is.EqualTo(0));
+        var add = Proc.Python("""
+            import sys
+            from casacore import tables as pt
+            t = pt.table(sys.argv[1], readonly=False, ack=False)
+            t.addcols(pt.makearrcoldesc('FLOAT_DATA', 0.0, ndim=2, valuetype='float'))
+            t.putcol('FLOAT_DATA', t.getcol('DATA').real.astype('float32'))
+            """.Replace("            ", ""), tmp["sd.ms"]);
+        Assert.That(add.ExitCode, Is.EqualTo(0), add.ToString());
+        Ok(Proc.MmsMpi("mstransform", "--vis", tmp["sd.ms"], "--outputvis", tmp["sd4.ms"], "--datacolumn", "float_data", "--chanaverage", "--chanbin", "4"));
+        Ok(Proc.MmsMpi("mstransform", "--vis", tmp["sd.ms"], "--outputvis", tmp["c4.ms"], "--datacolumn", "data", "--chanaverage", "--chanbin", "4"));
+        var py = Proc.Python("""
+            import sys, numpy as np
+            from casacore import tables as pt
+            f, c = pt.table(sys.argv[1], ack=False), pt.table(sys.argv[2], ack=False)
+            print(f.getcol('FLOAT_DATA').dtype, 'DATA' in f.colnames(), np.allclose(f.getcol('FLOAT_DATA'), c.getcol('DATA').real, rtol=1e-5, atol=1e-8))
+            """.Replace("            ", ""), tmp["sd4.ms"], tmp["c4.ms"]);
+        Assert.That(py.Stdout.Trim(), Is.EqualTo("float32 False True"), py.ToString());
+    }
+
+    [Test]
     public void HanningMatchesNumpyAndKeepsTheSpectralWindow()
     {
         using var tmp = new TempDir();

@@ -26,8 +26,7 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
             var layout = VisLayout.Read(input, selection);
             var columns = DataColumns.Resolve(Options.DataColumn, input.ColumnNames.ToList());
             var vis = columns.OutputFromInput.Where(kv => DataColumns.VisColumns.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
-            if (vis.ContainsKey("FLOAT_DATA") || vis.ContainsKey("LAG_DATA"))
-                throw new UserError("mstransform handles DATA, CORRECTED_DATA and MODEL_DATA; FLOAT_DATA and LAG_DATA are not supported yet");
+            if (vis.ContainsKey("LAG_DATA")) throw new UserError("mstransform does not transform LAG_DATA");
 
             var rowNumbers = selection.Rows.RowNumbers();
             var plan = new SpectralPlan(input, selection.Rows, layout, Selection, selection, Options);

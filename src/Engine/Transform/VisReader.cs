@@ -6,6 +6,27 @@ namespace MmsMpi.Transform;
 public readonly record struct RowRun(long Start, int Length, int Ddi);
 
 /// <summary>
+/// Single-dish FLOAT_DATA goes through the steps as complex values with a zero imaginary part (every step is linear
+/// in the data, so the real part is what a float pipeline would give) and is written back as its real part.
+/// </summary>
+public static class FloatColumns
+{
+    public static bool IsReal(string column) => column == "FLOAT_DATA";
+
+    public static void ToComplex(ReadOnlySpan<float> real, Span<ComplexF> vis)
+    {
+        for (int i = 0; i < real.Length; i++) vis[i] = new ComplexF(real[i], 0);
+    }
+
+    public static float[] RealPart(ReadOnlySpan<ComplexF> vis)
+    {
+        var real = new float[vis.Length];
+        for (int i = 0; i < vis.Length; i++) real[i] = vis[i].Re;
+        return real;
+    }
+}
+
+/// <summary>
 /// Reads the selected rows of an input MS as VisChunks, in input order: each chunk joins consecutive runs of one
 /// DDI (up to a size limit), reads every column run by run in bulk, and applies the DDI's channel/correlation slice.
 /// </summary>
@@ -39,7 +60,17 @@ public sealed class VisReader(CasaTable input, IReadOnlyDictionary<string, strin
         var corrSlice = slice is null ? null : new CellSlice([slice.Start[0]], [slice.Length[0]], [slice.Stride[0]]);
         ReadRuns<float>(runs, from, to, "WEIGHT", chunk.Weight, ncorr, corrSlice);
         ReadRuns<float>(runs, from, to, "SIGMA", chunk.Sigma, ncorr, corrSlice);
-        foreach (var (output, inputColumn) in visColumns) ReadRuns<ComplexF>(runs, from, to, inputColumn, chunk.Vis[output], nchan * ncorr, slice);
+        foreach (var (output, inputColumn) in visColumns)
+        {
+            if (!FloatColumns.IsReal(inputColumn))
+            {
+                ReadRuns<ComplexF>(runs, from, to, inputColumn, chunk.Vis[output], nchan * ncorr, slice);
+                continue;
+            }
+            var real = new float[nrow * nchan * ncorr];
+            ReadRuns<float>(runs, from, to, inputColumn, real, nchan * ncorr, slice);
+            FloatColumns.ToComplex(real, chunk.Vis[output]);
+        }
         ReadRuns<bool>(runs, from, to, "FLAG", chunk.Flag, nchan * ncorr, slice);
         if (readWeightSpectrum && input.IsDefined("WEIGHT_SPECTRUM", runs[from].Start))
             ReadRuns<float>(runs, from, to, "WEIGHT_SPECTRUM", chunk.WeightSpectrum, nchan * ncorr, slice);

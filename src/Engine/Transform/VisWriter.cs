@@ -22,7 +22,11 @@ public sealed class VisWriter(CasaTable output, bool writeWeightSpectrum, IReadO
         output.PutCells<double>("UVW", row0, c.NRow, c.Uvw, 3);
         output.PutCells<float>("WEIGHT", row0, c.NRow, c.Weight, c.NCorr);
         output.PutCells<float>("SIGMA", row0, c.NRow, c.Sigma, c.NCorr);
-        foreach (var (col, values) in c.Vis) output.PutCells<ComplexF>(col, row0, c.NRow, values, c.NCorr, c.NChan);
+        foreach (var (col, values) in c.Vis)
+        {
+            if (FloatColumns.IsReal(col)) output.PutCells<float>(col, row0, c.NRow, FloatColumns.RealPart(values), c.NCorr, c.NChan);
+            else output.PutCells<ComplexF>(col, row0, c.NRow, values, c.NCorr, c.NChan);
+        }
         output.PutCells<bool>("FLAG", row0, c.NRow, c.Flag, c.NCorr, c.NChan);
         if (writeWeightSpectrum)
         {
