@@ -115,6 +115,24 @@ public class TransformTests
     }
 
     [Test]
+    public void FftshiftRegridKeepsTheGridAndGivesFiniteData()
+    {
+        using var tmp = new TempDir();
+        string[] regrid = ["--datacolumn", "data", "--regridms", "--outframe", "LSRK"];
+        Ok(Proc.MmsMpi(["mstransform", "--vis", Vla, "--outputvis", tmp["lin.ms"], .. regrid]));
+        Ok(Proc.MmsMpi(["mstransform", "--vis", Vla, "--outputvis", tmp["fft.ms"], "--interpolation", "fftshift", .. regrid]));
+        var py = Proc.Python("""
+            import sys, numpy as np
+            from casacore import tables as pt
+            a, b = sys.argv[1], sys.argv[2]
+            fa = pt.table(a + '/SPECTRAL_WINDOW', ack=False).getcell('CHAN_FREQ', 0); fb = pt.table(b + '/SPECTRAL_WINDOW', ack=False).getcell('CHAN_FREQ', 0)
+            d = pt.table(b, ack=False).getcol('DATA'); f = pt.table(b, ack=False).getcol('FLAG')
+            print(np.array_equal(fa, fb), bool(np.isfinite(d).all()), 0 < f.mean() < 0.1)
+            """.Replace("            ", ""), tmp["lin.ms"], tmp["fft.ms"]);
+        Assert.That(py.Stdout.Trim(), Is.EqualTo("True True True"), py.ToString());
+    }
+
+    [Test]
     public void PhasecenterAsADirectionEqualsThatFieldsId()
     {
         using var tmp = new TempDir();

@@ -6,7 +6,7 @@ using MmsMpi.Casacore;
 namespace MmsMpi.Kernels;
 
 /// <summary>Regridding interpolation methods (mstransform/cvel2 <c>interpolation</c>).</summary>
-public enum InterpolationMethod { Nearest, Linear, Cubic, Spline }
+public enum InterpolationMethod { Nearest, Linear, Cubic, Spline, FftShift }
 
 /// <summary>
 /// Regridding of one row over channels (nchanIn × ncorr → nchanOut × ncorr), fact sheet §5.4: casacore
@@ -32,6 +32,7 @@ public static class Interpolation
             case InterpolationMethod.Linear: Linear(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag); break;
             case InterpolationMethod.Cubic: Cubic(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag); break;
             case InterpolationMethod.Spline: Spline(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag); break;
+            case InterpolationMethod.FftShift: FftShift.Run(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag); break;
             default: throw new ArgumentOutOfRangeException(nameof(method), method, null);
         }
     }

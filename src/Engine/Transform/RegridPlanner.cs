@@ -94,7 +94,7 @@ public static class RegridPlanner
         "nearest" => InterpolationMethod.Nearest,
         "cubic" => InterpolationMethod.Cubic,
         "spline" => InterpolationMethod.Spline,
-        "fftshift" => throw new UserError("interpolation 'fftshift' is not supported yet; use linear, nearest, cubic or spline"),
-        _ => throw new UserError($"unknown interpolation '{text}': use nearest, linear, cubic, spline"),
+        "fftshift" => InterpolationMethod.FftShift,
+        _ => throw new UserError($"unknown interpolation '{text}': use nearest, linear, cubic, spline or fftshift"),
     };
 }
