@@ -319,13 +319,14 @@ public class TransformTests
     private static IEnumerable<TestCaseData> RealData3() => RealData.Names.Select(n => new TestCaseData(n).SetName($"Transform_{n}"));
 
     [TestCaseSource(nameof(RealData3))]
-    public void RealDataGoesThroughChanAverageTimeAverageAndHanning(string name)
+    public void RealDataGoesThroughChanAverageTimeAverageHanningAndRegridToLsrk(string name)
     {
         using var tmp = new TempDir();
         var input = RealData.Path(name);
         string[] select = name.StartsWith("mssel") ? ["--spw", "1"] : [];  // spw 2 of the ALMA set has 1 channel
         Ok(Proc.MmsMpi(["mstransform", "--vis", input, "--outputvis", tmp["o.ms"], "--datacolumn", "data", "--chanaverage", "--chanbin", "2",
-            "--timeaverage", "--timebin", "1min", "--hanning", .. select]));
+            "--timeaverage", "--timebin", "1min", "--hanning", "--regridms", "--outframe", "LSRK", .. select]));
+        Assert.That(Checks.Py(tmp["o.ms"], "set(pt.table(sys.argv[1] + '/SPECTRAL_WINDOW', ack=False).getcol('MEAS_FREQ_REF'))"), Is.EqualTo("{1}"));
         Assert.That(Checks.TaqlRows(tmp["o.ms"]), Is.GreaterThan(0).And.LessThan(Checks.TaqlRows(input)));
         Assert.That(Checks.ShowTableInfo(tmp["o.ms"]), Does.Contain("Measurement Set"));
         // Every output cell has the channel count its spw row says, half (rounded down) of the input's.
