@@ -6,6 +6,15 @@
   flag_tool.py state MS         JSON: rows, flagged cells, FLAG_ROW count, rows whose FLAG_ROW != all(FLAG)
   flag_tool.py summary MS       JSON: flagged/total per antenna (name, both antennas of a cross-correlation),
                                 field (name), scan, spw, correlation (name), with numpy only
+  flag_tool.py region BEFORE AFTER ROWS CHANS CORRS
+                                JSON counts of the cells inside a region (ROWS: a numpy expression over TIME,
+                                ANTENNA1, ANTENNA2, SCAN_NUMBER, FIELD_ID, SPW, scan_start, scan_stop; CHANS and
+                                CORRS: python slices such as 2:6 or :) and of the cells changed outside it;
+                                BEFORE and AFTER are copies of one MS (same row order)
+  flag_tool.py clip BEFORE AFTER COLUMN MIN MAX [CORR]
+                                JSON: cells where AFTER != BEFORE | |v| outside [MIN,MAX] | v not finite
+                                (only correlation index CORR is clipped when given)
+  flag_tool.py rows A B         exit 0 when FLAG and FLAG_ROW are equal row by row (e.g. an MS and a flag version)
   flag_tool.py setvis MS COL ROW CHAN CORR RE IM   set one visibility (hand-built test cases)
 """
 import json
@@ -57,6 +66,14 @@ def equal(a_path, b_path):
     return 0 if not bad and bad_row == 0 else 1
 
 
+def rows(a_path, b_path):
+    ta, tb = open_ms(a_path), open_ms(b_path)
+    same = ta.nrows() == tb.nrows() and np.array_equal(ta.getcol("FLAG_ROW"), tb.getcol("FLAG_ROW")) and all(
+        np.array_equal(ta.getcell("FLAG", r), tb.getcell("FLAG", r)) for r in range(ta.nrows()))
+    print(json.dumps({"equal": bool(same)}))
+    return 0 if same else 1
+
+
 def state(path):
     t = open_ms(path)
     cells = flags_by_row(t)
@@ -103,15 +120,66 @@ def summary(path):
     return 0
 
 
+def columns(path, t):
+    cols = {c: t.getcol(c) for c in ("TIME", "ANTENNA1", "ANTENNA2", "SCAN_NUMBER", "FIELD_ID")}
+    cols["SPW"] = pt.table(path + "/DATA_DESCRIPTION", ack=False).getcol("SPECTRAL_WINDOW_ID")[t.getcol("DATA_DESC_ID")]
+    scans = cols["SCAN_NUMBER"]
+    start = {s: cols["TIME"][scans == s].min() for s in np.unique(scans)}
+    stop = {s: cols["TIME"][scans == s].max() for s in np.unique(scans)}
+    cols["scan_start"] = np.array([start[s] for s in scans])
+    cols["scan_stop"] = np.array([stop[s] for s in scans])
+    cols["np"] = np
+    return cols
+
+
+def cell_slice(text):
+    parts = [int(p) if p else None for p in text.split(":")]
+    return slice(*parts) if len(parts) > 1 else slice(parts[0], parts[0] + 1)
+
+
+def region(before, after, rows_expr, chans, corrs):
+    tb, ta = open_ms(before), open_ms(after)
+    rows = eval(rows_expr, {}, columns(after, ta))
+    fb, fa = flags_by_row(tb), flags_by_row(ta)
+    out = {"inside": 0, "inside_flagged": 0, "inside_changed": 0, "outside_changed": 0}
+    for r, (b, a) in enumerate(zip(fb, fa)):
+        mask = np.zeros(a.shape, dtype=bool)
+        if rows[r]:
+            mask[cell_slice(chans), cell_slice(corrs)] = True
+        out["inside"] += int(mask.sum())
+        out["inside_flagged"] += int(a[mask].sum())
+        out["inside_changed"] += int((a != b)[mask].sum())
+        out["outside_changed"] += int((a != b)[~mask].sum())
+    print(json.dumps(out))
+    return 0
+
+
+def clip(before, after, column, lo, hi, corr=None):
+    tb, ta = open_ms(before), open_ms(after)
+    fb, fa = flags_by_row(tb), flags_by_row(ta)
+    out = {"mismatches": 0, "expected_new": 0}
+    for r, (b, a) in enumerate(zip(fb, fa)):
+        v = np.abs(ta.getcell(column, r).astype(np.complex64))
+        bad = ~np.isfinite(v) | (v < float(lo)) | (v > float(hi))
+        if corr is not None:
+            bad[:, [k for k in range(bad.shape[1]) if k != int(corr)]] = False
+        out["expected_new"] += int((bad & ~b).sum())
+        out["mismatches"] += int(((b | bad) != a).sum())
+    print(json.dumps(out))
+    return 0
+
+
 def setvis(path, col, row, chan, corr, re, im):
     t = pt.table(path, readonly=False, ack=False)
     cell = t.getcell(col, int(row))
     cell[int(chan), int(corr)] = complex(float(re), float(im)) if np.iscomplexobj(cell) else float(re)
     t.putcell(col, int(row), cell)
     t.close()
+    print(json.dumps({"set": [int(row), int(chan), int(corr)]}))
     return 0
 
 
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    sys.exit({"equal": equal, "state": state, "summary": summary, "setvis": setvis}[command](*args))
+    sys.exit({"equal": equal, "state": state, "summary": summary, "region": region, "clip": clip, "rows": rows,
+                "setvis": setvis}[command](*args))

@@ -1,0 +1,173 @@
+using System.Text.Json.Nodes;
+using MmsMpi.Flagging;
+using NUnit.Framework;
+
+namespace MmsMpi.Tests;
+
+/// <summary>The pure parts of flagdata: command syntax, parameters, expressions, the clip and quack rules, summary filters.</summary>
+public class FlagParsingTests
+{
+    [Test]
+    public void CommandLinesSplitIntoParameters()
+    {
+        var p = FlagCommandText.Parse("mode='manual' antenna='ea01' scan=\"2\"  timerange='2010/10/16/14:00:00~14:10:00' reason='BAD ANT'");
+        Assert.That(p["mode"], Is.EqualTo("manual"));
+        Assert.That(p["antenna"], Is.EqualTo("ea01"));
+        Assert.That(p["scan"], Is.EqualTo("2"));
+        Assert.That(p["timerange"], Is.EqualTo("2010/10/16/14:00:00~14:10:00"));
+        Assert.That(p["reason"], Is.EqualTo("BAD ANT"));
+        var clip = FlagCommandText.Parse("mode='clip' clipminmax=[0, 50] clipzeros=True");
+        Assert.That(clip["clipminmax"], Is.EqualTo("[0, 50]"));
+        Assert.That(clip["clipzeros"], Is.EqualTo("True"));
+        Assert.That(FlagCommandText.IsCommand("# a comment"), Is.False);
+        Assert.That(FlagCommandText.IsCommand("   "), Is.False);
+    }
+
+    [TestCase("mode='manual' antenna='ea01", "unterminated quote")]
+    [TestCase("mode='manual' antenna", "expected '='")]
+    [TestCase("mode='manual'antenna='ea01'", "expected a blank")]
+    [TestCase("mode='manual' mode='clip'", "given twice")]
+    [TestCase("mode='clip' clipminmax=[0,50", "unterminated list")]
+    [TestCase("='x'", "expected a parameter name")]
+    public void MalformedCommandLinesAreErrors(string line, string message) =>
+        Assert.That(() => FlagCommandText.Parse(line), Throws.InstanceOf<UserError>().With.Message.Contains(message));
+
+    [Test]
+    public void ParametersGetCasasDefaults()
+    {
+        var quack = Build("mode='quack'");
+        Assert.That(quack.Quack, Is.EqualTo(new QuackSpec(1.0, QuackMode.Beg, false)));
+        var clip = Build("mode='clip'");
+        Assert.That(clip.Clip!.DataColumn, Is.EqualTo("DATA"));
+        Assert.That(clip.Clip.MinMax, Is.Null);
+        Assert.That(clip.Clip.Outside, Is.True);
+        Assert.That(clip.Clip.Zeros, Is.False);
+        Assert.That(clip.Clip.Expression.ToString(), Is.EqualTo("ABS ALL"));
+        Assert.That(Build("mode='manualflag' autocorr=True").AutoCorr, Is.True);
+        var summary = Build("mode='summary'").Summary!;
+        Assert.That((summary.MinRel, summary.MaxRel, summary.MinAbs, summary.MaxAbs, summary.Name), Is.EqualTo((0.0, 1.0, 0.0, -1.0, "Summary")));
+    }
+
+    [Test]
+    public void ClipTakesItsCorrelationAsTheExpression()
+    {
+        var clip = Build("mode='clip' correlation='REAL_XX,YY' clipminmax=[-1,1] datacolumn='corrected'");
+        Assert.That(clip.Selection.Correlation, Is.Empty, "not an MSSelection correlation");
+        Assert.That(clip.Clip!.Expression, Is.EqualTo(clip.Clip.Expression with { Function = VisFunction.Real }));
+        Assert.That(clip.Clip.Expression.Products, Is.EqualTo(new[] { "XX", "YY" }));
+        Assert.That(clip.Clip.DataColumn, Is.EqualTo("CORRECTED"));
+        Assert.That(Build("mode='manual' correlation='RR'").Selection.Correlation, Is.EqualTo("RR"));
+    }
+
+    [TestCase("mode='fancy'", "unknown mode 'fancy'")]
+    [TestCase("mode='rflag'", "not supported")]
+    [TestCase("mode='quack' quackinterval=0", "Parameter 'quackinterval' must be greater than zero.")]
+    [TestCase("mode='quack' quackinterval=-2", "must be greater than zero")]
+    [TestCase("mode='quack' quackmode='middle'", "Unsupported quack mode: middle")]
+    [TestCase("mode='manual' clipminmax=[0,1]", "does not apply to mode 'manual'")]
+    [TestCase("mode='clip' clipminmax=[5]", "clipminmax must be [] or [min,max]")]
+    [TestCase("mode='clip' clipminmax=[5,1]", "min is larger than max")]
+    [TestCase("mode='clip' clipzeros=maybe", "must be True or False")]
+    [TestCase("mode='clip' datacolumn='lag'", "unsupported datacolumn 'lag'")]
+    [TestCase("mode='clip' correlation='ABS_ZZ'", "unsupported correlation 'ZZ'")]
+    [TestCase("mode='summary' maxrel=2", "minrel/maxrel")]
+    [TestCase("mode='quack' quackinterval=abc", "must be a number")]
+    public void BadParametersAreErrors(string line, string message) =>
+        Assert.That(() => Build(line), Throws.InstanceOf<UserError>().With.Message.Contains(message));
+
+    [Test]
+    public void ExpressionsExpandPerPolarization()
+    {
+        int[] circular = [5, 6, 7, 8], linear = [9, 12];
+        var all = VisExpression.Parse("ABS_ALL", false);
+        Assert.That(all.TermsFor(circular).Select(t => t.Name), Is.EqualTo(new[] { "RR", "RL", "LR", "LL" }));
+        Assert.That(VisExpression.Parse("", false).TermsFor(linear).Select(t => t.Corrs[0]), Is.EqualTo(new[] { 0, 1 }));
+        var rr = VisExpression.Parse("RR", false);
+        Assert.That((rr.Function, rr.TermsFor(circular).Single().Corrs), Is.EqualTo((VisFunction.Abs, new[] { 0 })));
+        Assert.That(rr.TermsFor(linear), Is.Empty, "a product a polarization setup lacks is skipped there");
+        var stokesI = VisExpression.Parse("ABS I", false).TermsFor(linear).Single();
+        Assert.That(stokesI.Corrs, Is.EqualTo(new[] { 0, 1 }));
+        Assert.That(stokesI.Evaluate(VisFunction.Abs, [new(3, 0), new(1, 0)]), Is.EqualTo(2f));
+        Assert.That(VisExpression.Parse("ABS V", false).TermsFor(circular).Single().Evaluate(VisFunction.Real, [new(3, 0), new(), new(), new(1, 0)]),
+            Is.EqualTo(1f));
+        Assert.That(VisExpression.Parse("ABS_RR", true).Function, Is.EqualTo(VisFunction.Real), "float columns have no complex operator");
+    }
+
+    [Test]
+    public void FunctionsAreEvaluatedInSinglePrecision()
+    {
+        var term = VisTerm.Single("XX", 0);
+        Casacore.ComplexF[] cell = [new(3, -4)];
+        Assert.That(term.Evaluate(VisFunction.Abs, cell), Is.EqualTo(5f));
+        Assert.That(term.Evaluate(VisFunction.Real, cell), Is.EqualTo(3f));
+        Assert.That(term.Evaluate(VisFunction.Imag, cell), Is.EqualTo(-4f));
+        Assert.That(term.Evaluate(VisFunction.Norm, cell), Is.EqualTo(25f));
+        Assert.That(term.Evaluate(VisFunction.Arg, cell), Is.EqualTo(MathF.Atan2(-4, 3)));
+    }
+
+    [Test]
+    public void ClipRuleFollowsFlagAgentClipping()
+    {
+        var outside = new ClipRule([0, 50], outside: true, zeros: false);
+        Assert.That(new[] { -0.1f, 0f, 50f, 50.001f, float.NaN, float.PositiveInfinity }.Select(outside.Flags),
+            Is.EqualTo(new[] { true, false, false, true, true, true }));
+        var inside = new ClipRule([0, 50], outside: false, zeros: false);
+        Assert.That(new[] { -0.1f, 0f, 50f, 51f, float.NaN }.Select(inside.Flags), Is.EqualTo(new[] { false, true, true, false, true }));
+        var nanOnly = new ClipRule(null, outside: true, zeros: false);
+        Assert.That(new[] { 1e30f, 0f, float.NegativeInfinity }.Select(nanOnly.Flags), Is.EqualTo(new[] { false, false, true }));
+        var zeros = new ClipRule(null, outside: true, zeros: true);
+        Assert.That(new[] { 0f, -0f, 1e-40f, ClipRule.FltEpsilon, 2 * ClipRule.FltEpsilon, -0.5f, -1e-8f }.Select(zeros.Flags),
+            Is.EqualTo(new[] { true, true, true, true, false, false, true }), "zero, subnormal, |v| ≤ FLT_EPSILON; negative values are not zeros");
+    }
+
+    [TestCase(QuackMode.Beg, new[] { true, true, false, false, false })]
+    [TestCase(QuackMode.Endb, new[] { false, false, false, true, true })]
+    [TestCase(QuackMode.Tail, new[] { false, false, true, true, true })]
+    [TestCase(QuackMode.End, new[] { true, true, true, false, false })]
+    public void QuackRuleFollowsFlagAgentQuack(QuackMode mode, bool[] expected)
+    {
+        var scan = new ScanBounds(100, 140);
+        double[] times = [100, 110, 120, 130, 140];
+        Assert.That(times.Select(t => QuackRule.Flags(mode, 10, scan, t)), Is.EqualTo(expected), "interval 10 s, integrations 10 s: boundaries included");
+    }
+
+    [Test]
+    public void SummaryFilterDropsEntriesAfterMerging()
+    {
+        var a = new FlagSummary();
+        a.All.Add(10, 100);
+        a.Add("antenna", "ea01", 10, 50);
+        a.Add("antenna", "ea02", 0, 50);
+        var b = new FlagSummary();
+        b.All.Add(40, 100);
+        b.Add("antenna", "ea01", 40, 50);
+        b.Add("antenna", "ea03", 0, 50);
+        a.Merge(b);
+        var spec = new SummarySpec(false, false, false, false, "Summary", MinRel: 0.1, MaxRel: 1, MinAbs: 0, MaxAbs: -1);
+        var dict = SummaryReport.ToDict(a, spec);
+        var antennas = dict["antenna"]!.AsObject();
+        Assert.That(antennas.Select(kv => kv.Key), Is.EqualTo(new[] { "ea01" }), "ea01: 50/100 kept; ea02, ea03: 0/50 dropped");
+        Assert.That(antennas["ea01"]!["flagged"]!.GetValue<double>(), Is.EqualTo(50));
+        Assert.That((dict["flagged"]!.GetValue<double>(), dict["total"]!.GetValue<double>()), Is.EqualTo((50.0, 200.0)));
+        Assert.That(dict["type"]!.GetValue<string>(), Is.EqualTo("summary"));
+        var maxabs = SummaryReport.ToDict(a, spec with { MinRel = 0, MaxAbs = 10 });
+        Assert.That(maxabs["antenna"]!.AsObject().Select(kv => kv.Key), Is.EqualTo(new[] { "ea02", "ea03" }));
+    }
+
+    [Test]
+    public void NaturalOrderSortsNumbersByValue() =>
+        Assert.That(new[] { "10", "2", "ea10", "ea2", "1" }.Order(NaturalOrder.Instance), Is.EqualTo(new[] { "1", "2", "10", "ea2", "ea10" }));
+
+    [Test]
+    public void ListKeepsCommandsOfTheRequestedReasons()
+    {
+        var commands = FlagCommandList.Read(["mode='manual' antenna='ea01' reason='RFI'\n# skip\nmode='manual' antenna='ea02' reason='SHADOW'",
+            "mode='quack' quackinterval=2.5"], "RFI,SHADOW");
+        Assert.That(commands.Select(c => c.Selection.Antenna), Is.EqualTo(new[] { "ea01", "ea02" }));
+        Assert.That(FlagCommandList.Read(["mode='manual' antenna='ea01'", "mode='quack'"], "any"), Has.Count.EqualTo(2));
+        Assert.That(() => FlagCommandList.Read(["mode='manual' reason='X'"], "Y"), Throws.InstanceOf<UserError>().With.Message.Contains("no flag command has reason"));
+        Assert.That(() => FlagCommandList.Read(["/no/such/file"], "any"), Throws.InstanceOf<UserError>().With.Message.Contains("neither a file nor a flag command"));
+    }
+
+    private static FlagCommand Build(string line) => FlagParameters.Build(FlagCommandText.Parse(line), line);
+}
