@@ -1,5 +1,8 @@
-# Shared by the benchmark scripts: a generated MS of the wanted size, timings that include `sync`, and the table
+# Shared by the benchmark scripts (installs and builds when sourced): a generated MS of the wanted size, timings that include `sync`, and the table
 # of seconds and ratios to the first timing (the reference measured in the same run). Source after scripts/lib.sh.
+
+ensure_packages
+build_release >&2
 
 BENCH_DIR="${MMSMPI_BENCH_DIR:-/tmp/mmsmpi-bench}"
 BENCH_SIZE_MB="${MMSMPI_BENCH_SIZE_MB:-1100}"

@@ -6,8 +6,6 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ensure_packages
-build_release >&2
 
 MS=$(bench_ms)
 MMS="$BENCH_DIR/bench-${BENCH_SIZE_MB}mb.mms"

@@ -5,8 +5,6 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ensure_packages
-build_release >&2
 
 MS=$(bench_ms)
 N="${MMSMPI_BENCH_NSUBMS:-4}"

@@ -27,10 +27,8 @@ public static class ListPartitionTask
     private static SubMsInfo Describe(string path)
     {
         using var ms = CasaTable.Open(path);
-        using var dd = ms.OpenSubtable("DATA_DESCRIPTION");
-        using var spw = ms.OpenSubtable("SPECTRAL_WINDOW");
-        var ddSpw = dd.GetColumn<int>("SPECTRAL_WINDOW_ID");
-        var nchan = spw.GetColumn<int>("NUM_CHAN");
+        var ddSpw = ms.SpwOfDdi();
+        var nchan = ms.ChannelsOfSpw();
         var scans = ms.GetColumn<int>("SCAN_NUMBER");
         var ddis = ms.GetColumn<int>("DATA_DESC_ID");
         var perScan = new SortedDictionary<int, ScanInfo>();

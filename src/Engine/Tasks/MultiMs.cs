@@ -22,8 +22,7 @@ public static class MultiMs
     public static SubMsContents Contents(string subMs)
     {
         using var t = CasaTable.Open(subMs);
-        using var dd = t.OpenSubtable("DATA_DESCRIPTION");
-        var spwOf = dd.GetColumn<int>("SPECTRAL_WINDOW_ID");
+        var spwOf = t.SpwOfDdi();
         var time = t.GetColumn<double>("TIME");
         var spwsByScan = t.GetColumn<int>("SCAN_NUMBER").Zip(t.GetColumn<int>("DATA_DESC_ID")).GroupBy(x => x.First)
             .ToDictionary(g => g.Key, g => (IReadOnlySet<int>)g.Select(x => spwOf[x.Second]).ToHashSet());
@@ -35,8 +34,7 @@ public static class MultiMs
     {
         using var t = CasaTable.Open(vis);
         using var sel = MsSelection.Apply(t, selection);
-        using var dd = t.OpenSubtable("DATA_DESCRIPTION");
-        var spwOf = dd.GetColumn<int>("SPECTRAL_WINDOW_ID");
+        var spwOf = t.SpwOfDdi();
         var time = sel.Rows.GetColumn<double>("TIME");
         int first = time.Length > 0 ? Array.IndexOf(time, time.Min()) : -1;
         return (sel.Rows.GetColumn<int>("DATA_DESC_ID").Select(d => spwOf[d]).ToHashSet(), sel.Rows.GetColumn<int>("SCAN_NUMBER").ToHashSet(),

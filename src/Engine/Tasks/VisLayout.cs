@@ -13,11 +13,10 @@ public sealed record VisLayout(IReadOnlyDictionary<int, DdiInfo> Ddis, IReadOnly
     public static VisLayout Read(CasaTable ms, MsSelection selection)
     {
         using var dd = ms.OpenSubtable("DATA_DESCRIPTION");
-        using var spw = ms.OpenSubtable("SPECTRAL_WINDOW");
         using var pol = ms.OpenSubtable("POLARIZATION");
         var ddSpw = dd.GetColumn<int>("SPECTRAL_WINDOW_ID");
         var ddPol = dd.GetColumn<int>("POLARIZATION_ID");
-        var nchan = spw.GetColumn<int>("NUM_CHAN");
+        var nchan = ms.ChannelsOfSpw();
         var ncorr = pol.GetColumn<int>("NUM_CORR");
 
         var channels = new Dictionary<int, ChannelRange>();
