@@ -102,7 +102,7 @@ public static class TransformCommands
             [hanning, keepmms, .. regrid.All.Where(o => o != regrid.RegridMs && o != regrid.NSpw)]);
         command.SetAction(r => common.Run(r, () => regrid.Apply(common.Base(r), r) with
         {
-            RegridMs = true, CombineSpws = true, KeepFlags = false, Hanning = r.GetValue(hanning),
+            RegridMs = true, CombineSpws = true, NSpw = 1, KeepFlags = false, Hanning = r.GetValue(hanning),
         }, TransformTask.Cvel2, keepMms: r.GetValue(keepmms)));
         return command;
     }
