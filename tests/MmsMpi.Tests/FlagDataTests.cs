@@ -235,6 +235,26 @@ public class FlagDataTests
         Assert.That(Directory.Exists(ms + ".flagversions"), Is.False);
     }
 
+    [Test]
+    public void TfcropFindsAnRfiBurstAndLeavesTheCleanDataAroundIt()
+    {
+        using var tmp = new TempDir();
+        var ms = tmp["long.ms"];
+        var sim = Proc.MmsMpi("simulate", "--outputvis", ms, "--nchan", "64", "--ncorr", "2", "--nscan", "2", "--nfield", "1",
+            "--scan-length", "300", "--integration", "10", "--seed", "3");
+        Assert.That(sim.ExitCode, Is.EqualTo(0), sim.ToString());
+        FlagTesting.Tool("burst", ms, "1", "10", "12", "20", "23", "5");
+        var before = tmp["before.ms"];
+        Proc.Run("cp", ["-r", ms, before]);
+        FlagTesting.FlagData("--vis", ms, "--mode", "tfcrop");
+        var check = FlagTesting.Tool("burstcheck", before, ms, "1", "10", "12", "20", "23");
+        Assert.That(check.GetProperty("burst_flagged").GetDouble(), Is.EqualTo(1.0), "every cell of the burst (3 integrations × 4 channels, all baselines)");
+        Assert.That(check.GetProperty("around_new").GetDouble(), Is.LessThan(0.01), "the 2 channels and integrations around it stay clean");
+        Assert.That(check.GetProperty("elsewhere_new").GetDouble(), Is.LessThan(0.01), "noise outliers only (4 and 3 sigma cutoffs)");
+        Assert.That(check.Count("unflagged_after"), Is.EqualTo(0));
+        FlagTesting.AssertFlagRowConsistent(ms);
+    }
+
     private static bool Cell(string ms, int row, int chan, int corr) =>
         Checks.Py(ms, $"bool(t.getcell('FLAG', {row})[{chan}, {corr}])") == "True";
 

@@ -169,5 +169,43 @@ public class FlagParsingTests
         Assert.That(() => FlagCommandList.Read(["/no/such/file"], "any"), Throws.InstanceOf<UserError>().With.Message.Contains("neither a file nor a flag command"));
     }
 
+    [Test]
+    public void TfcropFitFindsASpikeOnASmoothBandpass()
+    {
+        const int nChan = 48, nTime = 30;
+        var random = new Random(5);
+        var values = new float[nChan * nTime];
+        for (int c = 0; c < nChan; c++)
+            for (int t = 0; t < nTime; t++)
+                values[c * nTime + t] = (float)((1 + 0.3 * Math.Sin(c / 8.0)) * (1 + 0.02 * t / nTime) * (1 + 0.01 * (random.NextDouble() - 0.5)));
+        values[17 * nTime + 12] *= 3;
+        values[18 * nTime + 12] *= 3;
+        var flags = new bool[values.Length];
+        TfcropFit.FitBaseAndFlag(values, flags, nChan, nTime, alongFrequency: true, poly: true, maxNPieces: 7, cutoff: 3);
+        TfcropFit.FitBaseAndFlag(values, flags, nChan, nTime, alongFrequency: false, poly: false, maxNPieces: 7, cutoff: 4);
+        Assert.That(flags[17 * nTime + 12] && flags[18 * nTime + 12], Is.True, "the spike");
+        Assert.That(flags.Count(f => f), Is.EqualTo(2), "nothing else on a clean, smooth plane");
+    }
+
+    [Test]
+    public void PiecewisePolyFollowsTheShapeAndFillsGaps()
+    {
+        var data = Enumerable.Range(0, 40).Select(i => 2 + 0.5 * Math.Cos(i / 6.0)).ToArray();
+        data[7] = 0;
+        var flag = new bool[data.Length];
+        flag[7] = true;
+        var fit = TfcropFit.PiecewisePoly(data, flag, 7, 3);
+        for (int i = 2; i < 38; i++)
+            Assert.That(fit[i], Is.EqualTo(i == 7 ? (data[6] + data[8]) / 2 : data[i]).Within(0.03), $"point {i} (the 5-point running mean rounds the extremes)");
+    }
+
+    [TestCase("mode='tfcrop' maxnpieces=12", "Unsupported maxnpieces")]
+    [TestCase("mode='tfcrop' flagdimension='diagonal'", "Unsupported flagdimension")]
+    [TestCase("mode='tfcrop' timefit='spline'", "Unsupported timefit")]
+    [TestCase("mode='tfcrop' usewindowstats='median'", "Unsupported usewindowstats")]
+    [TestCase("mode='tfcrop' ntime='60s'", "ntime '60s' is not supported")]
+    public void BadTfcropParametersAreErrors(string line, string message) =>
+        Assert.That(() => Build(line), Throws.InstanceOf<UserError>().With.Message.Contains(message));
+
     private static FlagCommand Build(string line) => FlagParameters.Build(FlagCommandText.Parse(line), line);
 }

@@ -16,6 +16,11 @@
                                 (only correlation index CORR is clipped when given)
   flag_tool.py rows A B         exit 0 when FLAG and FLAG_ROW are equal row by row (e.g. an MS and a flag version)
   flag_tool.py setvis MS COL ROW CHAN CORR RE IM   set one visibility (hand-built test cases)
+  flag_tool.py burst MS SCAN T0 T1 C0 C1 AMP      add AMP to DATA of every baseline and correlation at integrations
+                                T0..T1 (indices within the scan) and channels C0..C1: an RFI burst
+  flag_tool.py burstcheck BEFORE AFTER SCAN T0 T1 C0 C1
+                                JSON: fraction of the burst flagged, of its unflagged surroundings (2 channels and
+                                2 integrations around) newly flagged, and of everything else newly flagged
 """
 import json
 import sys
@@ -169,6 +174,37 @@ def clip(before, after, column, lo, hi, corr=None):
     return 0
 
 
+def burst_mask(t, shape, scan, t0, t1, c0, c1):
+    times = np.unique(t.query("SCAN_NUMBER == %d" % int(scan)).getcol("TIME"))
+    time, scans = t.getcol("TIME"), t.getcol("SCAN_NUMBER")
+    mask = np.zeros(shape, dtype=bool)
+    rows = (scans == int(scan)) & (time >= times[int(t0)]) & (time <= times[int(t1)])
+    mask[rows, int(c0):int(c1) + 1, :] = True
+    return mask
+
+
+def burst(path, scan, t0, t1, c0, c1, amp):
+    t = pt.table(path, readonly=False, ack=False)
+    data = t.getcol("DATA")
+    data[burst_mask(t, data.shape, scan, t0, t1, c0, c1)] += float(amp)
+    t.putcol("DATA", data)
+    t.close()
+    print(json.dumps({"burst": [int(scan), int(t0), int(t1), int(c0), int(c1)]}))
+    return 0
+
+
+def burstcheck(before, after, scan, t0, t1, c0, c1):
+    tb, ta = open_ms(before), open_ms(after)
+    fb, fa = tb.getcol("FLAG"), ta.getcol("FLAG")
+    inside = burst_mask(ta, fa.shape, scan, t0, t1, c0, c1)
+    around = burst_mask(ta, fa.shape, scan, max(0, int(t0) - 2), int(t1) + 2, max(0, int(c0) - 2), int(c1) + 2) & ~inside & ~fb
+    new = fa & ~fb
+    rest = ~inside & ~around & ~fb
+    print(json.dumps({"burst_flagged": float(fa[inside].mean()), "around_new": float(new[around].mean()),
+                      "elsewhere_new": float(new[rest].mean()), "unflagged_after": int((fb & ~fa).sum())}))
+    return 0
+
+
 def setvis(path, col, row, chan, corr, re, im):
     t = pt.table(path, readonly=False, ack=False)
     cell = t.getcell(col, int(row))
@@ -182,4 +218,4 @@ def setvis(path, col, row, chan, corr, re, im):
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     sys.exit({"equal": equal, "state": state, "summary": summary, "region": region, "clip": clip, "rows": rows,
-                "setvis": setvis}[command](*args))
+                "setvis": setvis, "burst": burst, "burstcheck": burstcheck}[command](*args))

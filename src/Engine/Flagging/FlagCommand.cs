@@ -15,9 +15,9 @@ public sealed record QuackSpec(double Interval, QuackMode Mode, bool Increment);
 public sealed record SummarySpec(bool SpwChan, bool SpwCorr, bool BaseCnt, bool FieldCnt, string Name,
     double MinRel, double MaxRel, double MinAbs, double MaxAbs);
 
-/// <summary>tfcrop parameters (FlagAgentTimeFreqCrop); only the defaults' fit types and window statistics are implemented.</summary>
-public sealed record TfcropSpec(string DataColumn, VisExpression Expression, double TimeCutoff, double FreqCutoff, int MaxNPieces,
-    string FlagDimension, bool ExtendFlags);
+/// <summary>tfcrop parameters (FlagAgentTimeFreqCrop): cutoffs, fit types ('line' or 'poly'), pieces, order, window statistics.</summary>
+public sealed record TfcropSpec(string DataColumn, VisExpression Expression, double TimeCutoff, double FreqCutoff, bool TimeFitPoly,
+    bool FreqFitPoly, int MaxNPieces, string FlagDimension, string WindowStats, int HalfWin, bool ExtendFlags);
 
 /// <summary>
 /// One flag command: a mode, its CASA data selection and the mode's parameters, as given on the command line or as one

@@ -34,7 +34,7 @@ public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, Fla
             FlagMode.Clip => new ClipAgent(c.Clip!, layout),
             FlagMode.Quack => new QuackAgent(c.Quack!, QuackBounds?.GetValueOrDefault(index) ?? []),
             FlagMode.Summary => new SummaryAgent(c.Summary!, layout),
-            _ => throw new UserError($"mode {c.Mode} has no agent"),
+            _ => new TfcropAgent(c.Tfcrop!, layout),
         };
     }
 

@@ -94,22 +94,29 @@ public static class FlagParameters
     private static TfcropSpec TfcropOf(IReadOnlyDictionary<string, string> p, string correlation)
     {
         var column = DataColumn(p.GetValueOrDefault("datacolumn", "DATA"));
-        Require(p, "timefit", "line");
-        Require(p, "freqfit", "poly");
-        Require(p, "usewindowstats", "none");
         Require(p, "ntime", "scan");
         Require(p, "combinescans", "false");
-        if (p.TryGetValue("halfwin", out var halfwin) && halfwin.Trim() != "1")
-            throw new UserError($"tfcrop halfwin '{halfwin}' is not supported (only 1)");
         var spec = new TfcropSpec(column, VisExpression.Parse(correlation, FlagColumns.IsFloat(column)), Number(p, "timecutoff", 4.0),
-            Number(p, "freqcutoff", 3.0), (int)Number(p, "maxnpieces", 7), p.GetValueOrDefault("flagdimension", "freqtime").Trim().ToLowerInvariant(),
-            Bool(p, "extendflags", true));
+            Number(p, "freqcutoff", 3.0), Fit(p, "timefit", "line"), Fit(p, "freqfit", "poly"), (int)Number(p, "maxnpieces", 7),
+            p.GetValueOrDefault("flagdimension", "freqtime").Trim().ToLowerInvariant(), p.GetValueOrDefault("usewindowstats", "none").Trim().ToLowerInvariant(),
+            (int)Number(p, "halfwin", 1), Bool(p, "extendflags", true));
         if (spec.TimeCutoff <= 0 || spec.FreqCutoff <= 0) throw new UserError("timecutoff and freqcutoff must be > 0");
-        if (spec.MaxNPieces is < 1 or > 9) throw new UserError($"maxnpieces must be between 1 and 9 (got {spec.MaxNPieces})");
+        if (spec.MaxNPieces is < 1 or > 9) throw new UserError($" Unsupported maxnpieces : {spec.MaxNPieces}. Supported values: 1-9");
         if (spec.FlagDimension is not ("freqtime" or "timefreq" or "freq" or "time"))
-            throw new UserError($"unknown flagdimension '{spec.FlagDimension}': use freqtime, timefreq, freq or time");
+            throw new UserError($"Unsupported flagdimension: {spec.FlagDimension}. Supported modes: time,freq,timefreq,freqtime");
+        if (spec.WindowStats is not ("none" or "sum" or "std" or "both"))
+            throw new UserError($"Unsupported usewindowstats: {spec.WindowStats}. Supported modes : none,sum,std,both");
+        if (spec.HalfWin is < 1 or > 3) throw new UserError($"Unsupported halfwin: {spec.HalfWin}. Supported values : 1,2,3");
         return spec;
     }
+
+    private static bool Fit(IReadOnlyDictionary<string, string> p, string key, string dflt) =>
+        p.GetValueOrDefault(key, dflt).Trim().ToLowerInvariant() switch
+        {
+            "poly" => true,
+            "line" => false,
+            var v => throw new UserError($"Unsupported {key}: {v}. Supported modes: line,poly"),
+        };
 
     /// <summary>CASA's datacolumn names (case-insensitive): DATA, CORRECTED, MODEL, RESIDUAL, RESIDUAL_DATA, FLOAT_DATA, WEIGHT_SPECTRUM.</summary>
     private static string DataColumn(string text)
