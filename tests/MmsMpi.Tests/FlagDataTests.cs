@@ -236,6 +236,22 @@ public class FlagDataTests
     }
 
     [Test]
+    public void ShadowFlagsTheRowsOfShadowedAntennas()
+    {
+        using var tmp = new TempDir();
+        var before = FlagTesting.CopyOfSmallMs(tmp, "before.ms");
+        var ms = FlagTesting.CopyOfSmallMs(tmp);
+        var none = FlagTesting.FlagData("--vis", ms, "--mode", "shadow", "--flagbackup", "false");
+        Assert.That(none.Stdout, Does.Contain(": 0 cells flagged"), "the shortest projected baseline (31 m) exceeds a 25 m dish");
+        // A tolerance of -20 m makes 45 m the shadowing distance; only spws 0 and 1 are flagged, from all baselines' geometry.
+        FlagTesting.FlagData("--vis", ms, "--mode", "shadow", "--tolerance=-20", "--spw", "0,1");
+        var region = FlagTesting.Tool("region", before, ms, "shadowed(-20)&(SPW<2)", ":", ":");
+        Assert.That(region.Count("inside"), Is.GreaterThan(0));
+        Assert.That(region.Count("inside_flagged"), Is.EqualTo(region.Count("inside")));
+        Assert.That(region.Count("outside_changed"), Is.EqualTo(0));
+    }
+
+    [Test]
     public void TfcropFindsAnRfiBurstAndLeavesTheCleanDataAroundIt()
     {
         using var tmp = new TempDir();

@@ -19,6 +19,7 @@ public class FlagMmsTests
         yield return Case("clip", "auto", ["--mode", "clip", "--clipminmax", "[0.5,2.5]", "--clipzeros", "true", "--intent", "*TARGET*"]);
         yield return Case("clip_residual", "spw", ["--mode", "clip", "--datacolumn", "residual_data", "--correlation", "ABS_I", "--clipminmax", "[0,1]"]);
         yield return Case("quack", "spw", ["--mode", "quack", "--quackinterval", "12", "--quackmode", "endb"]);
+        yield return Case("shadow", "baseline", ["--mode", "shadow", "--tolerance=-20", "--antenna", "ea01,ea02,ea10"]);
         yield return Case("tfcrop", "baseline", ["--mode", "tfcrop", "--spw", "2", "--freqcutoff", "2.5"]);
         yield return Case("tfcrop_timefreq", "scan", ["--mode", "tfcrop", "--flagdimension", "timefreq", "--usewindowstats", "both", "--correlation", "ABS_RR"]);
         yield return Case("quackincrement", "baseline", ["--mode", "quack", "--quackinterval", "5", "--quackincrement", "true"]);

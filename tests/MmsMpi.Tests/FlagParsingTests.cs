@@ -60,7 +60,6 @@ public class FlagParsingTests
     }
 
     [TestCase("mode='fancy'", "unknown mode 'fancy'")]
-    [TestCase("mode='rflag'", "not supported")]
     [TestCase("mode='quack' quackinterval=0", "Parameter 'quackinterval' must be greater than zero.")]
     [TestCase("mode='quack' quackinterval=-2", "must be greater than zero")]
     [TestCase("mode='quack' quackmode='middle'", "Unsupported quack mode: middle")]
@@ -72,6 +71,8 @@ public class FlagParsingTests
     [TestCase("mode='clip' correlation='ABS_ZZ'", "unsupported correlation 'ZZ'")]
     [TestCase("mode='summary' maxrel=2", "minrel/maxrel")]
     [TestCase("mode='quack' quackinterval=abc", "must be a number")]
+    [TestCase("mode='shadow' addantenna='ant.txt'", "addantenna is not supported")]
+    [TestCase("mode='elevation'", "not supported")]
     public void BadParametersAreErrors(string line, string message) =>
         Assert.That(() => Build(line), Throws.InstanceOf<UserError>().With.Message.Contains(message));
 

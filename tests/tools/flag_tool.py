@@ -8,7 +8,8 @@
                                 field (name), scan, spw, correlation (name), with numpy only
   flag_tool.py region BEFORE AFTER ROWS CHANS CORRS
                                 JSON counts of the cells inside a region (ROWS: a numpy expression over TIME,
-                                ANTENNA1, ANTENNA2, SCAN_NUMBER, FIELD_ID, SPW, scan_start, scan_stop; CHANS and
+                                ANTENNA1, ANTENNA2, SCAN_NUMBER, FIELD_ID, SPW, scan_start, scan_stop, and
+                                shadowed(TOLERANCE): rows with an antenna shadowed at their time; CHANS and
                                 CORRS: python slices such as 2:6 or :) and of the cells changed outside it;
                                 BEFORE and AFTER are copies of one MS (same row order)
   flag_tool.py clip BEFORE AFTER COLUMN MIN MAX [CORR]
@@ -134,7 +135,20 @@ def columns(path, t):
     cols["scan_start"] = np.array([start[s] for s in scans])
     cols["scan_stop"] = np.array([stop[s] for s in scans])
     cols["np"] = np
+    cols["shadowed"] = lambda tol: shadowed_rows(path, t, tol)
     return cols
+
+
+def shadowed_rows(path, t, tol):
+    """Rows with an antenna shadowed at their TIME: a baseline shorter (in u,v) than the mean dish diameter minus
+    the tolerance shadows antenna1 when w < 0, else antenna2 (CASA's FlagAgentShadow convention)."""
+    dish = pt.table(path + "/ANTENNA", ack=False).getcol("DISH_DIAMETER")
+    uvw, a1, a2, time = t.getcol("UVW"), t.getcol("ANTENNA1"), t.getcol("ANTENNA2"), t.getcol("TIME")
+    short = (a1 != a2) & (np.hypot(uvw[:, 0], uvw[:, 1]) < (dish[a1] + dish[a2]) / 2 - tol)
+    shadowed = {}
+    for i in np.where(short)[0]:
+        shadowed.setdefault(time[i], set()).add(a1[i] if uvw[i, 2] < 0 else a2[i])
+    return np.array([a1[i] in shadowed.get(time[i], ()) or a2[i] in shadowed.get(time[i], ()) for i in range(t.nrows())])
 
 
 def cell_slice(text):

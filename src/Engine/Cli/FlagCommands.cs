@@ -13,12 +13,13 @@ public static class FlagCommands
     [
         ("autocorr", "manual: flag only auto-correlations (true|false)"),
         ("datacolumn", "clip/tfcrop: data, corrected, model, residual, residual_data, float_data, weight_spectrum (data)"),
-        ("clipminmax", "clip: range [min,max] of good values; empty: only NaN/Inf are flagged"),
+        ("clipminmax", "clip: range [min,max] of good values, e.g. [0,50] or --clipminmax=-1,1; empty: only NaN/Inf are flagged"),
         ("clipoutside", "clip: flag outside the range (true) or inside it (false)"),
         ("clipzeros", "clip: also flag zeros (true|false)"),
         ("quackinterval", "quack: seconds (1.0)"),
         ("quackmode", "quack: beg, endb, tail or end (beg)"),
         ("quackincrement", "quack: count the interval from the first unflagged data (false)"),
+        ("tolerance", "shadow: metres subtracted from the mean dish diameter (0); write --tolerance=-5 for negative values"),
         ("spwchan", "summary: counts per spw:channel"),
         ("spwcorr", "summary: counts per spw:correlation"),
         ("basecnt", "summary: counts per baseline and antenna:scan"),
@@ -30,21 +31,21 @@ public static class FlagCommands
         ("maxabs", "summary: drop entries with more flagged cells (-1: no limit)"),
         ("timecutoff", "tfcrop: cutoff in robust sigmas along time (4.0)"),
         ("freqcutoff", "tfcrop: cutoff in robust sigmas along frequency (3.0)"),
-        ("timefit", "tfcrop: fit along time (line)"),
-        ("freqfit", "tfcrop: fit along frequency (poly)"),
+        ("timefit", "tfcrop: fit along time, line or poly (line)"),
+        ("freqfit", "tfcrop: fit along frequency, line or poly (poly)"),
         ("maxnpieces", "tfcrop: pieces of the piecewise polynomial (7)"),
         ("flagdimension", "tfcrop: freqtime, timefreq, freq or time (freqtime)"),
-        ("usewindowstats", "tfcrop: none"),
-        ("halfwin", "tfcrop: 1"),
+        ("usewindowstats", "tfcrop: sliding-window statistics none, sum, std or both (none)"),
+        ("halfwin", "tfcrop: half width of the window, 1 to 3 (1)"),
         ("extendflags", "tfcrop: extend flags across time, frequency and polarization (true)"),
-        ("ntime", "tfcrop: time chunk (scan)"),
-        ("combinescans", "tfcrop: false"),
+        ("ntime", "tfcrop: time chunk, only 'scan'"),
+        ("combinescans", "tfcrop: only false"),
     ];
 
     public static Command FlagData()
     {
         var vis = Options.Text("--vis", "MS or Multi-MS to flag (in place)", required: true);
-        var mode = Options.Text("--mode", "manual, unflag, clip, quack, summary, tfcrop or list", "manual");
+        var mode = Options.Text("--mode", "manual, unflag, clip, quack, shadow, summary, tfcrop or list", "manual");
         var action = Options.Text("--action", "apply, calculate (count only) or none", "apply");
         var flagBackup = Options.Bool("--flagbackup", "Save the flags as version flagdata_N before changing them", true);
         var summaryJson = Options.Text("--summary-json", "Write the summary dictionary (CASA's return value) to this file");
@@ -53,7 +54,7 @@ public static class FlagCommands
         var selection = new SelectionOptions();
         var modeOptions = ModeParameters.ToDictionary(p => p.Name, p => new Option<string>("--" + p.Name) { Description = p.Description });
 
-        var command = new Command("flagdata", "Flag, unflag, clip, quack or summarize an MS or Multi-MS (sub-MSs in parallel)");
+        var command = new Command("flagdata", "Flag (manual, clip, quack, shadow, tfcrop, list), unflag or summarize an MS or Multi-MS in place (sub-MSs in parallel)");
         foreach (var o in new Option[] { vis, mode, action, flagBackup, summaryJson, inpfile, reason }.Concat(modeOptions.Values)) command.Add(o);
         selection.AddTo(command);
         command.SetAction(r => TaskHost.Run(cluster =>

@@ -1,8 +1,9 @@
 namespace MmsMpi.Flagging;
 
 /// <summary>
-/// What one command did on one MS (a job's share): cells newly flagged and unflagged, a summary's counts, quack's scan
-/// bounds. Reports of the sub-MSs merge by summing (CASA's combine_dictionaries) and, for scan bounds, min/max.
+/// What one command did on one MS (a job's share): cells newly flagged and unflagged, a summary's counts, the sweep's
+/// quack scan bounds or shadowed antennas per time. Reports of the sub-MSs merge by summing (CASA's
+/// combine_dictionaries), scan bounds by min/max, shadowed antennas by union.
 /// </summary>
 public sealed class CommandReport
 {
@@ -12,6 +13,8 @@ public sealed class CommandReport
     public long Selected { get; set; }
     public FlagSummary? Summary { get; set; }
     public Dictionary<int, ScanBounds>? ScanBounds { get; set; }
+    /// <summary>shadow sweep: TIME → antennas shadowed at that time.</summary>
+    public Dictionary<double, SortedSet<int>>? Shadowed { get; set; }
 
     public void Merge(CommandReport other)
     {
@@ -24,6 +27,13 @@ public sealed class CommandReport
             ScanBounds ??= [];
             foreach (var (scan, b) in other.ScanBounds)
                 ScanBounds[scan] = ScanBounds.TryGetValue(scan, out var mine) ? mine.Union(b) : b;
+        }
+        if (other.Shadowed is not null)
+        {
+            Shadowed ??= [];
+            foreach (var (time, antennas) in other.Shadowed)
+                if (Shadowed.TryGetValue(time, out var mine)) mine.UnionWith(antennas);
+                else Shadowed[time] = new SortedSet<int>(antennas);
         }
     }
 }

@@ -5,7 +5,7 @@ namespace MmsMpi.Flagging;
 
 /// <summary>
 /// Rows of one DDI read together (one or more runs of table rows): FLAG cells (nchan × ncorr, correlation fastest as
-/// in casacore), FLAG_ROW, and the scalar and visibility columns the agents asked for. Agents change FLAG through
+/// in casacore), FLAG_ROW, and the scalar, UVW and visibility columns the agents asked for. Agents change FLAG through
 /// <see cref="Set"/>, which counts the change and marks the row for writing.
 /// </summary>
 public sealed class FlagBlock
@@ -22,6 +22,8 @@ public sealed class FlagBlock
     public required bool[] FlagRow { get; init; }
     public required Dictionary<string, int[]> Ints { get; init; }
     public required Dictionary<string, double[]> Doubles { get; init; }
+    /// <summary>UVW (3 per row) when an agent asked for it, else empty.</summary>
+    public required double[] Uvw { get; init; }
     /// <summary>Visibilities by datacolumn name (DATA, CORRECTED, RESIDUAL, FLOAT_DATA as real parts, ...).</summary>
     public required Dictionary<string, ComplexF[]> Vis { get; init; }
     /// <summary>Rows whose FLAG changed (to be written, FLAG_ROW recomputed).</summary>

@@ -34,12 +34,14 @@ public sealed class FlagBlockIo(CasaTable table, MsFlagLayout layout, FlagNeeds 
             RowNumbers = rowNumbers, Flag = new bool[nrow * nchan * ncorr], FlagRow = new bool[nrow], Changed = new bool[nrow],
             Ints = needs.Ints.ToDictionary(c => c, _ => new int[nrow]),
             Doubles = needs.Doubles.ToDictionary(c => c, _ => new double[nrow]),
+            Uvw = needs.Uvw ? new double[3 * nrow] : [],
             Vis = needs.VisColumns.ToDictionary(c => c, _ => new ComplexF[nrow * nchan * ncorr]),
         };
         ReadRuns(runs, "FLAG", block.Flag, nchan * ncorr);
         ReadRuns(runs, "FLAG_ROW", block.FlagRow, 1);
         foreach (var (col, values) in block.Ints) ReadRuns(runs, col, values, 1);
         foreach (var (col, values) in block.Doubles) ReadRuns(runs, col, values, 1);
+        if (needs.Uvw) ReadRuns(runs, "UVW", block.Uvw, 3);
         foreach (var (datacolumn, values) in block.Vis) ReadVis(runs, datacolumn, values, nchan * ncorr);
         return block;
     }

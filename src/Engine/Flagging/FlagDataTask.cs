@@ -19,7 +19,8 @@ public sealed record FlagDataResult(IReadOnlyList<(FlagCommand Command, CommandR
 /// flagdata on an MS or a Multi-MS, in place (task_flagdata.py): every command is validated against the whole data set
 /// first (modes, parameters, columns, correlations, selections), so bad input changes nothing; then ONE flag backup
 /// flagdata_N at MS/MMS level (unless summary only, action calculate/none or flagbackup=false); then one job per
-/// sub-MS on the workers (one job for a plain MS): a quack pre-sweep when needed, then the flagging pass.
+/// sub-MS on the workers (one job for a plain MS): a pre-sweep when needed (quack's scan bounds; shadowed antennas,
+/// computed from all rows whatever the selection), then the flagging pass.
 /// Per-sub-MS reports are merged on the coordinator by summing (combine_dictionaries).
 /// </summary>
 public sealed class FlagDataTask(ICluster cluster)
@@ -48,22 +49,19 @@ public sealed class FlagDataTask(ICluster cluster)
         }
         var targets = MultiMs.IsMms(vis) ? MultiMs.SubMss(vis) : [vis];
         using var work = new StagedOutput(vis + ".flagdata");
-        Dictionary<int, Dictionary<int, ScanBounds>>? bounds = null;
-        if (commands.Any(c => c.Quack is not null))
-        {
-            var sweep = RunPass(targets, commands, FlagPassKind.Sweep, false, null, work);
-            bounds = Enumerable.Range(0, commands.Count).Where(i => commands[i].Quack is not null)
-                .ToDictionary(i => i, i => sweep[i].ScanBounds ?? []);
-        }
-        var reports = RunPass(targets, commands, FlagPassKind.Flag, write, bounds, work);
+        IReadOnlyList<CommandReport>? sweep = null;
+        if (commands.Any(c => c.Quack is not null || c.Shadow is not null))
+            sweep = RunPass(targets, commands.Select(c => c.Shadow is null ? c : c with { Selection = new SelectionExprs() }).ToList(),
+                FlagPassKind.Sweep, false, null, work);
+        var reports = RunPass(targets, commands, FlagPassKind.Flag, write, sweep, work);
         return new FlagDataResult(commands.Select((c, i) => (c, reports[i])).ToList(), backup, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>One job per target; returns the reports merged per command.</summary>
     private IReadOnlyList<CommandReport> RunPass(IReadOnlyList<string> targets, IReadOnlyList<FlagCommand> commands, FlagPassKind pass,
-        bool write, Dictionary<int, Dictionary<int, ScanBounds>>? bounds, StagedOutput work)
+        bool write, IReadOnlyList<CommandReport>? sweep, StagedOutput work)
     {
-        var jobs = targets.Select((ms, i) => new FlagJob(ms, commands, pass, write, work.PathFor($"{pass}-{i:D4}.json"), bounds)).ToList();
+        var jobs = targets.Select((ms, i) => new FlagJob(ms, commands, pass, write, work.PathFor($"{pass}-{i:D4}.json"), sweep)).ToList();
         Logger.Info($"{pass.ToString().ToLowerInvariant()} pass: {jobs.Count} job(s) on {Math.Max(1, cluster.Workers)} worker(s)");
         var results = cluster.Run(jobs, (i, r) => Logger.Debug(r.Error is null ? $"{Path.GetFileName(jobs[i].Ms)}: {r.Rows} rows" : $"{jobs[i].Ms}: {r.Error}"));
         var failed = results.Select((r, i) => (r, i)).FirstOrDefault(x => x.r.Error is not null);

@@ -4,17 +4,17 @@ using MmsMpi.Runtime;
 
 namespace MmsMpi.Flagging;
 
-/// <summary>The two passes of flagdata over each MS: the quack pre-sweep for scan bounds, then the flagging itself.</summary>
+/// <summary>The two passes of flagdata over each MS: the pre-sweep (quack's scan bounds, shadowed antennas), then the flagging.</summary>
 public enum FlagPassKind { Sweep, Flag }
 
 /// <summary>
 /// flagdata's work on one MS or sub-MS, run on a worker: the commands (all of them, so every job sees the same list),
 /// the pass, whether to write, and where to leave its <see cref="FlagJobReport"/> as JSON (a job result carries only
-/// counts; summaries and scan bounds travel through this file on the shared filesystem). Quack commands get the scan
-/// bounds merged by the coordinator over the whole data set after the sweep.
+/// counts; summaries and sweep results travel through this file on the shared filesystem). In the flag pass, quack and
+/// shadow commands get the sweep reports merged by the coordinator over the whole data set (one per command).
 /// </summary>
 public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, FlagPassKind Pass, bool Write, string ReportPath,
-    IReadOnlyDictionary<int, Dictionary<int, ScanBounds>>? QuackBounds = null) : Job
+    IReadOnlyList<CommandReport>? Sweep = null) : Job
 {
     public override JobResult Run()
     {
@@ -26,13 +26,15 @@ public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, Fla
     private IFlagAgent? AgentFor(int index, MsFlagLayout layout)
     {
         var c = Commands[index];
-        if (Pass == FlagPassKind.Sweep) return c.Quack is { } q ? new ScanBoundsAgent(q.Increment) : null;
+        if (Pass == FlagPassKind.Sweep)
+            return c.Quack is { } q ? new ScanBoundsAgent(q.Increment) : c.Shadow is { } s ? new ShadowSweepAgent(s, layout) : null;
         return c.Mode switch
         {
             FlagMode.Manual => new ManualAgent(true, c.AutoCorr, layout),
             FlagMode.Unflag => new ManualAgent(false, false, layout),
             FlagMode.Clip => new ClipAgent(c.Clip!, layout),
-            FlagMode.Quack => new QuackAgent(c.Quack!, QuackBounds?.GetValueOrDefault(index) ?? []),
+            FlagMode.Quack => new QuackAgent(c.Quack!, Sweep?[index].ScanBounds ?? []),
+            FlagMode.Shadow => new ShadowAgent(Sweep?[index].Shadowed ?? []),
             FlagMode.Summary => new SummaryAgent(c.Summary!, layout),
             _ => new TfcropAgent(c.Tfcrop!, layout),
         };

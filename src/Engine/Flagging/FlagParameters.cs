@@ -21,6 +21,7 @@ public static class FlagParameters
         [FlagMode.Unflag] = [],
         [FlagMode.Clip] = ["datacolumn", "clipminmax", "clipoutside", "clipzeros"],
         [FlagMode.Quack] = ["quackinterval", "quackmode", "quackincrement"],
+        [FlagMode.Shadow] = ["tolerance", "addantenna"],
         [FlagMode.Summary] = ["spwchan", "spwcorr", "basecnt", "fieldcnt", "name", "minrel", "maxrel", "minabs", "maxabs"],
         [FlagMode.Tfcrop] = ["datacolumn", "timecutoff", "freqcutoff", "timefit", "freqfit", "maxnpieces", "flagdimension",
             "usewindowstats", "halfwin", "extendflags", "ntime", "combinescans"],
@@ -33,11 +34,12 @@ public static class FlagParameters
         "unflag" => FlagMode.Unflag,
         "clip" => FlagMode.Clip,
         "quack" => FlagMode.Quack,
+        "shadow" => FlagMode.Shadow,
         "summary" => FlagMode.Summary,
         "tfcrop" => FlagMode.Tfcrop,
-        "shadow" or "elevation" or "rflag" or "antint" or "extend" or "display" =>
-            throw new UserError($"mode '{text}' is not supported by MmsMpi flagdata (supported: manual, unflag, clip, quack, summary, tfcrop, list)"),
-        _ => throw new UserError($"unknown mode '{text}': use manual, unflag, clip, quack, summary, tfcrop or list"),
+        "elevation" or "rflag" or "antint" or "extend" or "display" =>
+            throw new UserError($"mode '{text}' is not supported by MmsMpi flagdata (supported: manual, unflag, clip, quack, shadow, summary, tfcrop, list)"),
+        _ => throw new UserError($"unknown mode '{text}': use manual, unflag, clip, quack, shadow, summary, tfcrop or list"),
     };
 
     /// <summary>Builds and validates one command; text is how it reads for messages.</summary>
@@ -56,6 +58,8 @@ public static class FlagParameters
             FlagMode.Manual => command with { AutoCorr = Bool(p, "autocorr", false) },
             FlagMode.Clip => command with { Clip = ClipOf(p, S("correlation")) },
             FlagMode.Quack => command with { Quack = QuackOf(p) },
+            FlagMode.Shadow when p.ContainsKey("addantenna") => throw new UserError("shadow: addantenna is not supported"),
+            FlagMode.Shadow => command with { Shadow = new ShadowSpec(Number(p, "tolerance", 0.0)) },
             FlagMode.Summary => command with { Summary = SummaryOf(p) },
             FlagMode.Tfcrop => command with { Tfcrop = TfcropOf(p, S("correlation")) },
             _ => command,

@@ -4,10 +4,11 @@ namespace MmsMpi.Flagging;
 
 /// <summary>
 /// What flagging needs from an MS's subtables, read once per MS: the cell shape, spw and polarization of every DDI,
-/// correlation types, antenna and field names, and which processors are correlators (CAS-5286: autocorr flags only those).
+/// correlation types, antenna names and dish diameters, field names, and which processors are correlators (CAS-5286:
+/// autocorr flags only those).
 /// </summary>
 public sealed record MsFlagLayout(int[] DdiSpw, int[] DdiPol, int[] SpwNChan, int[][] PolCorrTypes, string[] AntennaNames,
-    string[] FieldNames, bool[] ProcessorIsCorrelator)
+    double[] DishDiameters, string[] FieldNames, bool[] ProcessorIsCorrelator)
 {
     public int NChan(int ddi) => SpwNChan[DdiSpw[ddi]];
 
@@ -32,6 +33,6 @@ public sealed record MsFlagLayout(int[] DdiSpw, int[] DdiPol, int[] SpwNChan, in
             correlator = proc.GetStrings("TYPE").Select(t => t.Trim().Equals("CORRELATOR", StringComparison.OrdinalIgnoreCase)).ToArray();
         }
         return new MsFlagLayout(dd.GetColumn<int>("SPECTRAL_WINDOW_ID"), dd.GetColumn<int>("POLARIZATION_ID"), spw.GetColumn<int>("NUM_CHAN"),
-            corrTypes, ant.GetStrings("NAME"), field.GetStrings("NAME"), correlator);
+            corrTypes, ant.GetStrings("NAME"), ant.GetColumn<double>("DISH_DIAMETER"), field.GetStrings("NAME"), correlator);
     }
 }

@@ -1,7 +1,7 @@
 namespace MmsMpi.Flagging.Agents;
 
 /// <summary>
-/// What an agent reads besides FLAG: scalar int/double columns, visibility datacolumns, and whether it needs a
+/// What an agent reads besides FLAG: scalar int/double columns, visibility datacolumns, UVW, and whether it needs a
 /// whole scan of a DDI in one block (time-frequency agents).
 /// </summary>
 public sealed class FlagNeeds
@@ -9,11 +9,12 @@ public sealed class FlagNeeds
     public HashSet<string> Ints { get; } = [];
     public HashSet<string> Doubles { get; } = [];
     public HashSet<string> VisColumns { get; } = [];
+    public bool Uvw { get; init; }
     public bool WholeScans { get; init; }
 
-    public static FlagNeeds Of(IEnumerable<string> ints, IEnumerable<string> doubles, IEnumerable<string> vis, bool wholeScans = false)
+    public static FlagNeeds Of(IEnumerable<string> ints, IEnumerable<string> doubles, IEnumerable<string> vis, bool wholeScans = false, bool uvw = false)
     {
-        var n = new FlagNeeds { WholeScans = wholeScans };
+        var n = new FlagNeeds { WholeScans = wholeScans, Uvw = uvw };
         n.Ints.UnionWith(ints);
         n.Doubles.UnionWith(doubles);
         n.VisColumns.UnionWith(vis);
@@ -23,7 +24,8 @@ public sealed class FlagNeeds
     public static FlagNeeds Union(IEnumerable<FlagNeeds> all)
     {
         var list = all.ToList();
-        return Of(list.SelectMany(n => n.Ints), list.SelectMany(n => n.Doubles), list.SelectMany(n => n.VisColumns), list.Any(n => n.WholeScans));
+        return Of(list.SelectMany(n => n.Ints), list.SelectMany(n => n.Doubles), list.SelectMany(n => n.VisColumns), list.Any(n => n.WholeScans),
+            list.Any(n => n.Uvw));
     }
 }
 
