@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # flagdata benchmark, all in one run on one generated Multi-MS (default from a ~1.1 GB MS, 4 sub-MSs): manual
-# (one antenna), clip (ABS ALL outside [0,50] on DATA) and summary, with 1 and 2 workers (under mpiexec: 2 and 3
-# ranks), against casacore reading the FLAG and DATA columns once with TaQL in the same run.
+# (one antenna), clip (ABS ALL outside [0,1] on DATA: ~10% of the cells) and summary, with 1 and 2 workers (under
+# mpiexec: 2 and 3 ranks), against casacore reading the FLAG and DATA columns once with TaQL in the same run.
 # Every flagging run starts from the same flags (restored untimed), saves its flagdata_N backup as by default, and
 # includes `sync`; the data set is read once first so every contender starts with a warm page cache.
 # Prints seconds and the ratio to the TaQL read (lower is faster).
@@ -55,7 +55,7 @@ for workers in 1 2; do
   for op in manual clip summary; do
     case "$op" in
       manual) args=(--mode manual --antenna ea05) ;;
-      clip) args=(--mode clip --clipminmax '[0,50]') ;;
+      clip) args=(--mode clip --clipminmax '[0,1]') ;;
       summary) args=(--mode summary) ;;
     esac
     name="${op}_${workers}worker"

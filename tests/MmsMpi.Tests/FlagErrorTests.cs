@@ -23,6 +23,9 @@ public class FlagErrorTests
         yield return Case("bad selection in a list", ["--mode", "list", "--inpfile", "mode='manual' scan='1'", "--inpfile", "mode='manual' spw='9:0~3'"],
             "data selection failed (in: mode='manual' spw='9:0~3')");
         yield return Case("missing list file", ["--mode", "list", "--inpfile", "/no/such/flags.txt"], "neither a file nor a flag command");
+        yield return Case("list with a command-line selection", ["--mode", "list", "--inpfile", "mode='manual'", "--scan", "2"],
+            "mode 'list' takes its selections and parameters from inpfile");
+        yield return Case("inpfile outside list", ["--mode", "manual", "--inpfile", "mode='manual'"], "inpfile applies to mode 'list' only");
         yield return Case("bad action", ["--action", "maybe"], "unknown action 'maybe'");
         yield return Case("summary json without summary", ["--summary-json", "/tmp/never.json"], "--summary-json needs a summary command");
         yield return Case("bad boolean", ["--autocorr", "maybe"], "must be True or False");

@@ -60,10 +60,13 @@ public static class FlagCommands
         command.SetAction(r => TaskHost.Run(cluster =>
         {
             bool isList = r.GetValue(mode)!.Trim().Equals("list", StringComparison.OrdinalIgnoreCase);
+            var given = modeOptions.Where(o => r.GetValue(o.Value) is not null).ToDictionary(o => o.Key, o => r.GetValue(o.Value)!);
+            if (isList && (given.Count > 0 || !selection.Read(r).IsEmpty))
+                throw new UserError("mode 'list' takes its selections and parameters from inpfile, not from the command line");
+            if (!isList && r.GetValue(inpfile) is { Length: > 0 }) throw new UserError("inpfile applies to mode 'list' only");
             var commands = isList
                 ? FlagCommandList.Read(r.GetValue(inpfile) ?? [], r.GetValue(reason)!)
-                : [Single(r.GetValue(mode)!, selection.Read(r), modeOptions.Where(o => r.GetValue(o.Value) is not null)
-                    .ToDictionary(o => o.Key, o => r.GetValue(o.Value)!))];
+                : [Single(r.GetValue(mode)!, selection.Read(r), given)];
             var p = new FlagDataParams(r.GetValue(vis)!, commands, isList, ParseAction(r.GetValue(action)!), r.GetValue(flagBackup));
             string json = r.GetValue(summaryJson)!;
             if (json.Length > 0 && !commands.Any(c => c.Summary is not null)) throw new UserError("--summary-json needs a summary command");

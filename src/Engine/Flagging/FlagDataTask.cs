@@ -12,8 +12,8 @@ public enum FlagAction { Apply, Calculate, None }
 public sealed record FlagDataParams(string Vis, IReadOnlyList<FlagCommand> Commands, bool IsList = false, FlagAction Action = FlagAction.Apply,
     bool FlagBackup = true);
 
-/// <summary>What flagdata did: each command with its merged report, the flag version saved (if any), and the time taken.</summary>
-public sealed record FlagDataResult(IReadOnlyList<(FlagCommand Command, CommandReport Report)> Commands, string? BackupVersion, double Seconds);
+/// <summary>What flagdata did: each command with its merged report, and the flag version saved (if any).</summary>
+public sealed record FlagDataResult(IReadOnlyList<(FlagCommand Command, CommandReport Report)> Commands, string? BackupVersion);
 
 /// <summary>
 /// flagdata on an MS or a Multi-MS, in place (task_flagdata.py): every command is validated against the whole data set
@@ -37,7 +37,7 @@ public sealed class FlagDataTask(ICluster cluster)
         if (p.Action == FlagAction.None)
         {
             Logger.Info("action='none': the commands are valid; nothing is run");
-            return new FlagDataResult([], null, clock.Elapsed.TotalSeconds);
+            return new FlagDataResult([], null);
         }
         bool write = p.Action == FlagAction.Apply && commands.Any(c => c.ChangesFlags);
         string? backup = null;
@@ -54,7 +54,8 @@ public sealed class FlagDataTask(ICluster cluster)
             sweep = RunPass(targets, commands.Select(c => c.Shadow is null ? c : c with { Selection = new SelectionExprs() }).ToList(),
                 FlagPassKind.Sweep, false, null, work);
         var reports = RunPass(targets, commands, FlagPassKind.Flag, write, sweep, work);
-        return new FlagDataResult(commands.Select((c, i) => (c, reports[i])).ToList(), backup, clock.Elapsed.TotalSeconds);
+        Logger.Info($"flagdata done in {clock.Elapsed.TotalSeconds:F1} s");
+        return new FlagDataResult(commands.Select((c, i) => (c, reports[i])).ToList(), backup);
     }
 
     /// <summary>One job per target; returns the reports merged per command.</summary>

@@ -9,7 +9,7 @@ public enum FlagPassKind { Sweep, Flag }
 
 /// <summary>
 /// flagdata's work on one MS or sub-MS, run on a worker: the commands (all of them, so every job sees the same list),
-/// the pass, whether to write, and where to leave its <see cref="FlagJobReport"/> as JSON (a job result carries only
+/// the pass, whether to write (never in the sweep), and where to leave its <see cref="FlagJobReport"/> as JSON (a job result carries only
 /// counts; summaries and sweep results travel through this file on the shared filesystem). In the flag pass, quack and
 /// shadow commands get the sweep reports merged by the coordinator over the whole data set (one per command).
 /// </summary>
@@ -18,7 +18,7 @@ public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, Fla
 {
     public override JobResult Run()
     {
-        var report = FlagPass.Run(Ms, Commands, AgentFor, Write && Pass == FlagPassKind.Flag);
+        var report = FlagPass.Run(Ms, Commands, AgentFor, Write);
         File.WriteAllText(ReportPath, JsonSerializer.Serialize(report));
         return new JobResult(report.Rows, 0);
     }
