@@ -113,7 +113,7 @@ public class FlagDataTests
         FlagTesting.Tool("setvis", ms, "DATA", "7", "1", "0", "0", "0");
         var before = tmp["before.ms"];
         Proc.Run("cp", ["-r", ms, before]);
-        FlagTesting.FlagData("--vis", ms, "--mode", "clip", "--clipminmax", "[0,50]", "--clipzeros", "true");
+        FlagTesting.FlagData("--vis", ms, "--mode", "clip", "--clipminmax", "[0,50]", "--clipzeros");
         var clip = FlagTesting.Tool("clip", before, ms, "DATA", "0", "50");
         // The zero of row 7 is the only cell clipzeros adds to the [0,50] range test.
         Assert.That(clip.Count("mismatches"), Is.EqualTo(1), clip.ToString());

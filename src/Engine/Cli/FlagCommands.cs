@@ -42,6 +42,10 @@ public static class FlagCommands
         ("combinescans", "tfcrop: only false"),
     ];
 
+    /// <summary>Boolean parameters: given bare (--clipzeros) they mean true.</summary>
+    private static readonly string[] Switches = ["autocorr", "clipoutside", "clipzeros", "quackincrement", "spwchan", "spwcorr", "basecnt", "fieldcnt",
+        "extendflags", "combinescans"];
+
     public static Command FlagData()
     {
         var vis = Options.Text("--vis", "MS or Multi-MS to flag (in place)", required: true);
@@ -52,7 +56,11 @@ public static class FlagCommands
         var inpfile = new Option<string[]>("--inpfile") { Description = "list: a file of flag commands, or a command string (repeatable)" };
         var reason = Options.Text("--reason", "list: apply only commands with this reason (comma list; any)", "any");
         var selection = new SelectionOptions();
-        var modeOptions = ModeParameters.ToDictionary(p => p.Name, p => new Option<string>("--" + p.Name) { Description = p.Description });
+        var modeOptions = ModeParameters.ToDictionary(p => p.Name, p => new Option<string>("--" + p.Name)
+        {
+            Description = p.Description,
+            Arity = Switches.Contains(p.Name) ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne,
+        });
 
         var command = new Command("flagdata", "Flag (manual, clip, quack, shadow, tfcrop, list), unflag or summarize an MS or Multi-MS in place (sub-MSs in parallel)");
         foreach (var o in new Option[] { vis, mode, action, flagBackup, summaryJson, inpfile, reason }.Concat(modeOptions.Values)) command.Add(o);
@@ -60,7 +68,7 @@ public static class FlagCommands
         command.SetAction(r => TaskHost.Run(cluster =>
         {
             bool isList = r.GetValue(mode)!.Trim().Equals("list", StringComparison.OrdinalIgnoreCase);
-            var given = modeOptions.Where(o => r.GetValue(o.Value) is not null).ToDictionary(o => o.Key, o => r.GetValue(o.Value)!);
+            var given = modeOptions.Where(o => r.GetResult(o.Value) is not null).ToDictionary(o => o.Key, o => r.GetValue(o.Value) ?? "true");
             if (isList && (given.Count > 0 || !selection.Read(r).IsEmpty))
                 throw new UserError("mode 'list' takes its selections and parameters from inpfile, not from the command line");
             if (!isList && r.GetValue(inpfile) is { Length: > 0 }) throw new UserError("inpfile applies to mode 'list' only");
@@ -101,13 +109,15 @@ public static class FlagCommands
         Enum.TryParse<T>(text.Trim(), ignoreCase: true, out var v) && !int.TryParse(text, out _) ? v
             : throw new UserError($"unknown {parameter} '{text}': use {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
 
-    private static FlagCommand Single(string mode, Casacore.SelectionExprs selection, Dictionary<string, string> parameters)
+    /// <summary>The command of a single mode, written as a list line would be: mode, selection, then the mode's parameters.</summary>
+    private static FlagCommand Single(string mode, Casacore.SelectionExprs selection, Dictionary<string, string> modeParameters)
     {
-        parameters["mode"] = mode;
+        var parameters = new Dictionary<string, string> { ["mode"] = mode };
         string[] values = [selection.Field, selection.Spw, selection.Scan, selection.Antenna, selection.TimeRange, selection.Correlation,
             selection.Intent, selection.Observation, selection.Array, selection.UvRange, selection.Feed, selection.Taql];
         for (int i = 0; i < values.Length; i++)
             if (!string.IsNullOrWhiteSpace(values[i])) parameters[FlagParameters.SelectionKeys[i]] = values[i];
+        foreach (var (key, value) in modeParameters) parameters[key] = value;
         var text = string.Join(" ", parameters.Select(kv => $"{kv.Key}='{kv.Value}'"));
         return FlagParameters.Build(parameters, text);
     }
