@@ -182,11 +182,15 @@ public class FlagDataTests
         Assert.That(File.ReadAllLines(listed + ".flagversions/FLAG_VERSION_LIST"), Has.Length.EqualTo(1), "one backup for the whole list");
     }
 
-    [Test]
-    public void SummaryCountsAgreeWithAnIndependentCount()
+    private static IEnumerable<TestCaseData> SummaryInputs() =>
+        new[] { "generated" }.Concat(RealData.Names).Select(n => new TestCaseData(n).SetName($"FlagSummaryAgrees_{n.Replace('.', '_')}"));
+
+    [TestCaseSource(nameof(SummaryInputs))]
+    public void SummaryCountsAgreeWithAnIndependentCount(string input)
     {
         using var tmp = new TempDir();
-        var ms = FlagTesting.CopyOfSmallMs(tmp);
+        var ms = input == "generated" ? FlagTesting.CopyOfSmallMs(tmp) : tmp[input];
+        if (input != "generated") Proc.Run("cp", ["-r", RealData.Path(input), ms]);
         var r = FlagTesting.FlagData("--vis", ms, "--mode", "summary", "--summary-json", tmp["s.json"]);
         Assert.That(Directory.Exists(ms + ".flagversions"), Is.False, "summary saves no flag version");
         var ours = JsonDocument.Parse(File.ReadAllText(tmp["s.json"])).RootElement;
@@ -195,13 +199,17 @@ public class FlagDataTests
         Assert.That(ours.GetProperty("total").GetDouble(), Is.EqualTo(theirs.GetProperty("total").GetDouble()));
         Assert.That(ours.GetProperty("flagged").GetDouble(), Is.EqualTo(theirs.GetProperty("flagged").GetDouble()));
         foreach (var category in new[] { "antenna", "field", "scan", "spw", "correlation" })
+        {
+            Assert.That(ours.GetProperty(category).EnumerateObject().Select(p => p.Name).Order(),
+                Is.EqualTo(theirs.GetProperty(category).EnumerateObject().Select(p => p.Name).Order()), category);
             foreach (var entry in theirs.GetProperty(category).EnumerateObject())
             {
                 var mine = ours.GetProperty(category).GetProperty(entry.Name);
                 Assert.That((mine.GetProperty("flagged").GetDouble(), mine.GetProperty("total").GetDouble()),
                     Is.EqualTo((entry.Value.GetProperty("flagged").GetDouble(), entry.Value.GetProperty("total").GetDouble())), $"{category} {entry.Name}");
             }
-        Assert.That(r.Stdout, Does.Contain("correlation").And.Contain("3C286"));
+        }
+        Assert.That(r.Stdout, Does.Contain("correlation").And.Contain("total"));
     }
 
     [Test]
