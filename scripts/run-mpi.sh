@@ -58,7 +58,9 @@ else
         cmd+=(--hostfile "$hostfile" --bind-to none --map-by node --mca btl tcp,self)
         [[ -n "${MMSMPI_RSH_AGENT:-}" ]] && cmd+=(--mca plm_rsh_agent "$MMSMPI_RSH_AGENT")
     else
-        cmd+=(--mca btl self,vader)
+        # --bind-to none: Open MPI otherwise pins each rank to a core; with more ranks than cores two ranks share one
+        # (measured: a worker job 0.4 s → 0.7 s).
+        cmd+=(--mca btl self,vader --bind-to none)
     fi
     [[ -n "${MMSMPI_TIMEOUT:-}" ]] && cmd+=(--timeout "$MMSMPI_TIMEOUT")
 fi
