@@ -48,29 +48,28 @@ public sealed class FlagDataTask(ICluster cluster)
             Logger.Info($"flags saved as version {backup} in {FlagVersions.DirFor(vis)}");
         }
         var targets = MultiMs.IsMms(vis) ? MultiMs.SubMss(vis) : [vis];
-        using var work = new StagedOutput(vis + ".flagdata");
         IReadOnlyList<CommandReport>? sweep = null;
         if (commands.Any(c => c.Quack is not null || c.Shadow is not null))
             sweep = RunPass(targets, commands.Select(c => c.Shadow is null ? c : c with { Selection = new SelectionExprs() }).ToList(),
-                FlagPassKind.Sweep, false, null, work);
-        var reports = RunPass(targets, commands, FlagPassKind.Flag, write, sweep, work);
+                FlagPassKind.Sweep, false, null);
+        var reports = RunPass(targets, commands, FlagPassKind.Flag, write, sweep);
         Logger.Info($"flagdata done in {clock.Elapsed.TotalSeconds:F1} s");
         return new FlagDataResult(commands.Select((c, i) => (c, reports[i])).ToList(), backup);
     }
 
     /// <summary>One job per target; returns the reports merged per command.</summary>
     private IReadOnlyList<CommandReport> RunPass(IReadOnlyList<string> targets, IReadOnlyList<FlagCommand> commands, FlagPassKind pass,
-        bool write, IReadOnlyList<CommandReport>? sweep, StagedOutput work)
+        bool write, IReadOnlyList<CommandReport>? sweep)
     {
-        var jobs = targets.Select((ms, i) => new FlagJob(ms, commands, pass, write, work.PathFor($"{pass}-{i:D4}.json"), sweep)).ToList();
+        var jobs = targets.Select(ms => new FlagJob(ms, commands, pass, write, sweep)).ToList();
         Logger.Info($"{pass.ToString().ToLowerInvariant()} pass: {jobs.Count} job(s) on {Math.Max(1, cluster.Workers)} worker(s)");
         var results = cluster.Run(jobs, (i, r) => Logger.Debug(r.Error is null ? $"{Path.GetFileName(jobs[i].Ms)}: {r.Rows} rows" : $"{jobs[i].Ms}: {r.Error}"));
         var failed = results.Select((r, i) => (r, i)).FirstOrDefault(x => x.r.Error is not null);
         if (failed.r is not null) throw new UserError($"flagging {Path.GetFileName(jobs[failed.i].Ms)} failed: {failed.r.Error}");
         var merged = commands.Select(_ => new CommandReport()).ToList();
-        foreach (var job in jobs)
+        foreach (var result in results)
         {
-            var report = FlagJob.ReadReport(job.ReportPath);
+            var report = FlagJob.ReadReport(result);
             for (int i = 0; i < merged.Count; i++) merged[i].Merge(report.Commands[i]);
         }
         return merged;

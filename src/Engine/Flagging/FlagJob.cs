@@ -9,18 +9,17 @@ public enum FlagPassKind { Sweep, Flag }
 
 /// <summary>
 /// flagdata's work on one MS or sub-MS, run on a worker: the commands (all of them, so every job sees the same list),
-/// the pass, whether to write (never in the sweep), and where to leave its <see cref="FlagJobReport"/> as JSON (a job result carries only
-/// counts; summaries and sweep results travel through this file on the shared filesystem). In the flag pass, quack and
+/// the pass and whether to write (never in the sweep); its <see cref="FlagJobReport"/> (summaries, sweep results) goes
+/// back to the coordinator as the job result's JSON report. In the flag pass, quack and
 /// shadow commands get the sweep reports merged by the coordinator over the whole data set (one per command).
 /// </summary>
-public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, FlagPassKind Pass, bool Write, string ReportPath,
+public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, FlagPassKind Pass, bool Write,
     IReadOnlyList<CommandReport>? Sweep = null) : Job
 {
     public override JobResult Run()
     {
         var report = FlagPass.Run(Ms, Commands, AgentFor, Write);
-        File.WriteAllText(ReportPath, JsonSerializer.Serialize(report));
-        return new JobResult(report.Rows, 0);
+        return new JobResult(report.Rows, 0) { Report = JsonSerializer.Serialize(report) };
     }
 
     private IFlagAgent? AgentFor(int index, MsFlagLayout layout)
@@ -40,6 +39,6 @@ public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, Fla
         };
     }
 
-    public static FlagJobReport ReadReport(string path) =>
-        JsonSerializer.Deserialize<FlagJobReport>(File.ReadAllText(path)) ?? throw new InvalidDataException($"empty flag report {path}");
+    public static FlagJobReport ReadReport(JobResult result) =>
+        JsonSerializer.Deserialize<FlagJobReport>(result.Report ?? "") ?? throw new InvalidDataException("a flag job returned no report");
 }

@@ -15,9 +15,14 @@ public abstract record Job
     public abstract JobResult Run();
 }
 
-/// <summary>What a job reports back: rows and bytes written, or the one-line error that stopped it.</summary>
+/// <summary>
+/// What a job reports back: rows and bytes written, or the one-line error that stopped it, and optionally a JSON
+/// report for the coordinator to merge (flag summaries, sweep results).
+/// </summary>
 public sealed record JobResult(long Rows, long Bytes, string? Error = null)
 {
+    public string? Report { get; init; }
+
     public static JobResult Failed(Exception e) => new(0, 0, e.Message);
 }
 
