@@ -2,6 +2,7 @@
 // frequencies, and observatory look-up (MeasTable::Observatory).
 #include <casacore/casa/Quanta/MVFrequency.h>
 #include <casacore/casa/Quanta/Quantum.h>
+#include <casacore/measures/Measures/MCDirection.h>
 #include <casacore/measures/Measures/MCFrequency.h>
 #include <casacore/measures/Measures/MCPosition.h>
 #include <casacore/measures/Measures/MDirection.h>
@@ -86,4 +87,18 @@ SHIM_API int cs_observatory_itrf(const char* obsName, double* xyz) {
     const Vector<Double> v = itrf.getValue().getValue();
     for (int i = 0; i < 3; ++i) xyz[i] = v[i];
   }));
+}
+
+// Elevation (radians) of J2000 directions seen from ITRF positions at UTC epochs (MJD seconds), one value per
+// (x, y, z, time, ra, dec) tuple: for flagdata's elevation mode. Frames are reused while position and time repeat.
+SHIM_API int cs_elevations(const double* xyz, const double* time, const double* ra, const double* dec, int64_t n, double* out) {
+  return shim::guarded([&] {
+    for (int64_t i = 0; i < n; ++i) {
+      const MPosition pos(MVPosition(xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2]), MPosition::ITRF);
+      const MeasFrame frame(MEpoch(Quantity(time[i], "s"), MEpoch::UTC), pos);
+      const MDirection dir(MVDirection(ra[i], dec[i]), MDirection::J2000);
+      const MDirection azel = MDirection::Convert(dir, MDirection::Ref(MDirection::AZEL, frame))();
+      out[i] = azel.getAngle("rad").getValue()[1];
+    }
+  });
 }

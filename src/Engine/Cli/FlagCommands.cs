@@ -20,6 +20,8 @@ public static class FlagCommands
         ("quackmode", "quack: beg, endb, tail or end (beg)"),
         ("quackincrement", "quack: count the interval from the first unflagged data (false)"),
         ("tolerance", "shadow: metres subtracted from the mean dish diameter (0); write --tolerance=-5 for negative values"),
+        ("lowerlimit", "elevation: flag below this elevation in degrees (0)"),
+        ("upperlimit", "elevation: flag above this elevation in degrees (90)"),
         ("spwchan", "summary: counts per spw:channel"),
         ("spwcorr", "summary: counts per spw:correlation"),
         ("basecnt", "summary: counts per baseline and antenna:scan"),

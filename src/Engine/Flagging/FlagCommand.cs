@@ -3,7 +3,7 @@ using MmsMpi.Casacore;
 namespace MmsMpi.Flagging;
 
 /// <summary>The flagdata modes this engine runs (CASA's `mode`; 'manualflag' is read as manual, 'list' expands to commands).</summary>
-public enum FlagMode { Manual, Unflag, Clip, Quack, Shadow, Summary, Tfcrop }
+public enum FlagMode { Manual, Unflag, Clip, Quack, Shadow, Elevation, Summary, Tfcrop }
 
 /// <summary>clip parameters (CASA's FlagAgentClipping): a [min,max] range or none, outside/inside, zeros, the expression.</summary>
 public sealed record ClipSpec(string DataColumn, double[]? MinMax, bool Outside, bool Zeros, VisExpression Expression);
@@ -13,6 +13,10 @@ public sealed record QuackSpec(double Interval, QuackMode Mode, bool Increment);
 
 /// <summary>shadow parameters (FlagAgentShadow): the tolerance in metres subtracted from the sum of the dish radii.</summary>
 public sealed record ShadowSpec(double Tolerance);
+
+/// <summary>elevation parameters (FlagAgentElevation): rows are flagged when an antenna sees the field below lowerlimit
+/// or above upperlimit (degrees).</summary>
+public sealed record ElevationSpec(double LowerLimit, double UpperLimit);
 
 /// <summary>summary parameters (FlagAgentSummary) and the filters task_flagdata applies after merging the sub-MS counts.</summary>
 public sealed record SummarySpec(bool SpwChan, bool SpwCorr, bool BaseCnt, bool FieldCnt, string Name,
@@ -36,6 +40,7 @@ public sealed record FlagCommand
     public ClipSpec? Clip { get; init; }
     public QuackSpec? Quack { get; init; }
     public ShadowSpec? Shadow { get; init; }
+    public ElevationSpec? Elevation { get; init; }
     public SummarySpec? Summary { get; init; }
     public TfcropSpec? Tfcrop { get; init; }
     /// <summary>The reason of a list command (matched by the task's reason parameter).</summary>

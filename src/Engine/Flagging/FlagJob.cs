@@ -34,6 +34,7 @@ public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, Fla
             FlagMode.Clip => new ClipAgent(c.Clip!, layout),
             FlagMode.Quack => new QuackAgent(c.Quack!, Sweep?[index].ScanBounds ?? []),
             FlagMode.Shadow => new ShadowAgent(Sweep?[index].Shadowed ?? []),
+            FlagMode.Elevation => new ElevationAgent(c.Elevation!, layout),
             FlagMode.Summary => new SummaryAgent(c.Summary!, layout),
             _ => new TfcropAgent(c.Tfcrop!, layout),
         };

@@ -22,6 +22,7 @@ public static class FlagParameters
         [FlagMode.Clip] = ["datacolumn", "clipminmax", "clipoutside", "clipzeros"],
         [FlagMode.Quack] = ["quackinterval", "quackmode", "quackincrement"],
         [FlagMode.Shadow] = ["tolerance", "addantenna"],
+        [FlagMode.Elevation] = ["lowerlimit", "upperlimit"],
         [FlagMode.Summary] = ["spwchan", "spwcorr", "basecnt", "fieldcnt", "name", "minrel", "maxrel", "minabs", "maxabs"],
         [FlagMode.Tfcrop] = ["datacolumn", "timecutoff", "freqcutoff", "timefit", "freqfit", "maxnpieces", "flagdimension",
             "usewindowstats", "halfwin", "extendflags", "ntime", "combinescans"],
@@ -35,11 +36,12 @@ public static class FlagParameters
         "clip" => FlagMode.Clip,
         "quack" => FlagMode.Quack,
         "shadow" => FlagMode.Shadow,
+        "elevation" => FlagMode.Elevation,
         "summary" => FlagMode.Summary,
         "tfcrop" => FlagMode.Tfcrop,
-        "elevation" or "rflag" or "antint" or "extend" or "display" =>
-            throw new UserError($"mode '{text}' is not supported by MmsMpi flagdata (supported: manual, unflag, clip, quack, shadow, summary, tfcrop, list)"),
-        _ => throw new UserError($"unknown mode '{text}': use manual, unflag, clip, quack, shadow, summary, tfcrop or list"),
+        "rflag" or "antint" or "extend" or "display" =>
+            throw new UserError($"mode '{text}' is not supported by MmsMpi flagdata (supported: manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, list)"),
+        _ => throw new UserError($"unknown mode '{text}': use manual, unflag, clip, quack, shadow, elevation, summary, tfcrop or list"),
     };
 
     /// <summary>Builds and validates one command; text is how it reads for messages.</summary>
@@ -60,10 +62,18 @@ public static class FlagParameters
             FlagMode.Quack => command with { Quack = QuackOf(p) },
             FlagMode.Shadow when p.ContainsKey("addantenna") => throw new UserError("shadow: addantenna is not supported"),
             FlagMode.Shadow => command with { Shadow = new ShadowSpec(Number(p, "tolerance", 0.0)) },
+            FlagMode.Elevation => command with { Elevation = ElevationOf(p) },
             FlagMode.Summary => command with { Summary = SummaryOf(p) },
             FlagMode.Tfcrop => command with { Tfcrop = TfcropOf(p, S("correlation")) },
             _ => command,
         };
+    }
+
+    private static ElevationSpec ElevationOf(IReadOnlyDictionary<string, string> p)
+    {
+        var spec = new ElevationSpec(Number(p, "lowerlimit", 0.0), Number(p, "upperlimit", 90.0));
+        return spec.LowerLimit <= spec.UpperLimit ? spec
+            : throw new UserError($"elevation: lowerlimit {spec.LowerLimit} is above upperlimit {spec.UpperLimit}");
     }
 
     private static ClipSpec ClipOf(IReadOnlyDictionary<string, string> p, string correlation)

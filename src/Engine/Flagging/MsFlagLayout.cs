@@ -10,6 +10,12 @@ namespace MmsMpi.Flagging;
 public sealed record MsFlagLayout(int[] DdiSpw, int[] DdiPol, int[] SpwNChan, int[][] PolCorrTypes, string[] AntennaNames,
     double[] DishDiameters, string[] FieldNames, bool[] ProcessorIsCorrelator)
 {
+    /// <summary>ANTENNA POSITION (ITRF, metres), 3 values per antenna (elevation mode).</summary>
+    public double[] AntennaPositions { get; init; } = [];
+
+    /// <summary>FIELD PHASE_DIR (J2000 RA, Dec in radians) per field, 2 values per field (elevation mode).</summary>
+    public double[] FieldDirections { get; init; } = [];
+
     public int NChan(int ddi) => SpwNChan[DdiSpw[ddi]];
 
     public int NCorr(int ddi) => PolCorrTypes[DdiPol[ddi]].Length;
@@ -33,6 +39,10 @@ public sealed record MsFlagLayout(int[] DdiSpw, int[] DdiPol, int[] SpwNChan, in
             correlator = proc.GetStrings("TYPE").Select(t => t.Trim().Equals("CORRELATOR", StringComparison.OrdinalIgnoreCase)).ToArray();
         }
         return new MsFlagLayout(dd.GetColumn<int>("SPECTRAL_WINDOW_ID"), dd.GetColumn<int>("POLARIZATION_ID"), spw.GetColumn<int>("NUM_CHAN"),
-            corrTypes, ant.GetStrings("NAME"), ant.GetColumn<double>("DISH_DIAMETER"), field.GetStrings("NAME"), correlator);
+            corrTypes, ant.GetStrings("NAME"), ant.GetColumn<double>("DISH_DIAMETER"), field.GetStrings("NAME"), correlator)
+        {
+            AntennaPositions = Enumerable.Range(0, (int)ant.NRow).SelectMany(r => ant.GetCell<double>("POSITION", r)).ToArray(),
+            FieldDirections = Enumerable.Range(0, (int)field.NRow).SelectMany(r => field.GetCell<double>("PHASE_DIR", r).Take(2)).ToArray(),
+        };
     }
 }
