@@ -19,19 +19,6 @@ fi
 echo "MMS: $MMS ($(du -sh "$MMS" | cut -f1), $N sub-MSs)"
 find "$MMS" -name 'table.f*' -exec cat {} + > /dev/null
 
-# measure NAME COMMAND... : like lib.sh's timed, for a command that changes the data set in place (no output).
-measure() {
-  local name="$1"; shift
-  sync
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" > "$BENCH_DIR/$name.log" 2>&1 || { echo "$name failed, see $BENCH_DIR/$name.log" >&2; exit 1; }
-  sync
-  t1=$(date +%s.%N)
-  BENCH_SECONDS[$name]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-  BENCH_ORDER+=("$name")
-}
-
 # Back to the saved flags, without the version the timed run saved (untimed).
 reset_flags() {
   manager --mode restore --versionname bench

@@ -18,20 +18,26 @@ bench_ms() {
   echo "$ms"
 }
 
-# timed NAME OUTPUT COMMAND... : runs the command once, output removed before and after; the output must appear
-# (taql exits 0 even on a parse error).
-timed() {
-  local name="$1" out="$2"; shift 2
-  rm -rf "$out" "$out.flagversions"
+# measure NAME COMMAND... : runs the command once between two `sync`s and records its time (log in BENCH_DIR/NAME.log).
+measure() {
+  local name="$1"; shift
   sync
   local t0 t1
   t0=$(date +%s.%N)
   "$@" > "$BENCH_DIR/$name.log" 2>&1 || { echo "$name failed, see $BENCH_DIR/$name.log" >&2; exit 1; }
   sync
   t1=$(date +%s.%N)
-  [ -e "$out" ] || { echo "$name wrote no $out, see $BENCH_DIR/$name.log" >&2; exit 1; }
   BENCH_SECONDS[$name]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
   BENCH_ORDER+=("$name")
+}
+
+# timed NAME OUTPUT COMMAND... : measure for a command that writes OUTPUT, removed before and after; the output must
+# appear (taql exits 0 even on a parse error).
+timed() {
+  local name="$1" out="$2"; shift 2
+  rm -rf "$out" "$out.flagversions"
+  measure "$name" "$@"
+  [ -e "$out" ] || { echo "$name wrote no $out, see $BENCH_DIR/$name.log" >&2; exit 1; }
   rm -rf "$out" "$out.flagversions"
 }
 
