@@ -72,7 +72,8 @@ public class FlagParsingTests
     [TestCase("mode='summary' maxrel=2", "minrel/maxrel")]
     [TestCase("mode='quack' quackinterval=abc", "must be a number")]
     [TestCase("mode='shadow' addantenna='ant.txt'", "addantenna is not supported")]
-    [TestCase("mode='elevation'", "not supported")]
+    [TestCase("mode='rflag'", "not supported")]
+    [TestCase("mode='elevation' lowerlimit=50 upperlimit=20", "lowerlimit 50 is above upperlimit 20")]
     public void BadParametersAreErrors(string line, string message) =>
         Assert.That(() => Build(line), Throws.InstanceOf<UserError>().With.Message.Contains(message));
 
