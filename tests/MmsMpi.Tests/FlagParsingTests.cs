@@ -71,7 +71,7 @@ public class FlagParsingTests
     [TestCase("mode='clip' correlation='ABS_ZZ'", "unsupported correlation 'ZZ'")]
     [TestCase("mode='summary' maxrel=2", "minrel/maxrel")]
     [TestCase("mode='quack' quackinterval=abc", "must be a number")]
-    [TestCase("mode='shadow' addantenna='ant.txt'", "addantenna is not supported")]
+    [TestCase("mode='shadow' addantenna='no-such-file.txt'", "addantenna file 'no-such-file.txt' not found")]
     [TestCase("mode='rflag'", "not supported")]
     [TestCase("mode='elevation' lowerlimit=50 upperlimit=20", "lowerlimit 50 is above upperlimit 20")]
     public void BadParametersAreErrors(string line, string message) =>

@@ -102,3 +102,18 @@ SHIM_API int cs_elevations(const double* xyz, const double* time, const double* 
     }
   });
 }
+
+// Unit vectors (ITRF x, y, z) towards J2000 directions at UTC epochs (MJD seconds), one per (time, ra, dec), seen
+// from an ITRF position: for shadowing by antennas given as positions (flagdata addantenna).
+SHIM_API int cs_itrf_directions(const double* time, const double* ra, const double* dec, int64_t n, const double* site,
+                                double* out) {
+  return shim::guarded([&] {
+    const MPosition pos(MVPosition(site[0], site[1], site[2]), MPosition::ITRF);
+    for (int64_t i = 0; i < n; ++i) {
+      const MeasFrame frame(MEpoch(Quantity(time[i], "s"), MEpoch::UTC), pos);
+      const MDirection dir(MVDirection(ra[i], dec[i]), MDirection::J2000);
+      const Vector<Double> v = MDirection::Convert(dir, MDirection::Ref(MDirection::ITRF, frame))().getValue().getValue();
+      for (int k = 0; k < 3; ++k) out[3 * i + k] = v[k];
+    }
+  });
+}

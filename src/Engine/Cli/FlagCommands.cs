@@ -20,6 +20,7 @@ public static class FlagCommands
         ("quackmode", "quack: beg, endb, tail or end (beg)"),
         ("quackincrement", "quack: count the interval from the first unflagged data (false)"),
         ("tolerance", "shadow: metres subtracted from the mean dish diameter (0); write --tolerance=-5 for negative values"),
+        ("addantenna", "shadow: file of antennas not in the MS that can shadow it (name=, diameter=, position=[x, y, z] ITRF m)"),
         ("lowerlimit", "elevation: flag below this elevation in degrees (0)"),
         ("upperlimit", "elevation: flag above this elevation in degrees (90)"),
         ("spwchan", "summary: counts per spw:channel"),

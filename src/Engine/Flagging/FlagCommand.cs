@@ -11,8 +11,15 @@ public sealed record ClipSpec(string DataColumn, double[]? MinMax, bool Outside,
 /// <summary>quack parameters (FlagAgentQuack): interval in seconds (&gt; 0), beg|endb|tail|end, increment.</summary>
 public sealed record QuackSpec(double Interval, QuackMode Mode, bool Increment);
 
-/// <summary>shadow parameters (FlagAgentShadow): the tolerance in metres subtracted from the sum of the dish radii.</summary>
-public sealed record ShadowSpec(double Tolerance);
+/// <summary>shadow parameters (FlagAgentShadow): the tolerance in metres subtracted from the sum of the dish radii, and
+/// antennas that are not in the MS but can shadow its antennas (addantenna).</summary>
+public sealed record ShadowSpec(double Tolerance)
+{
+    public IReadOnlyList<ExtraAntenna> Extra { get; init; } = [];
+}
+
+/// <summary>An antenna of addantenna: name, dish diameter (m) and ITRF position (m).</summary>
+public sealed record ExtraAntenna(string Name, double Diameter, double X, double Y, double Z);
 
 /// <summary>elevation parameters (FlagAgentElevation): rows are flagged when an antenna sees the field below lowerlimit
 /// or above upperlimit (degrees).</summary>

@@ -60,8 +60,10 @@ public static class FlagParameters
             FlagMode.Manual => command with { AutoCorr = Bool(p, "autocorr", false) },
             FlagMode.Clip => command with { Clip = ClipOf(p, S("correlation")) },
             FlagMode.Quack => command with { Quack = QuackOf(p) },
-            FlagMode.Shadow when p.ContainsKey("addantenna") => throw new UserError("shadow: addantenna is not supported"),
-            FlagMode.Shadow => command with { Shadow = new ShadowSpec(Number(p, "tolerance", 0.0)) },
+            FlagMode.Shadow => command with
+            {
+                Shadow = new ShadowSpec(Number(p, "tolerance", 0.0)) { Extra = p.TryGetValue("addantenna", out var file) ? AddAntenna.Read(file) : [] },
+            },
             FlagMode.Elevation => command with { Elevation = ElevationOf(p) },
             FlagMode.Summary => command with { Summary = SummaryOf(p) },
             FlagMode.Tfcrop => command with { Tfcrop = TfcropOf(p, S("correlation")) },
