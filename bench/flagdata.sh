@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # flagdata benchmark, all in one run on one Multi-MS partitioned from the generated MS (default ~1.1 GB,
-# MMSMPI_BENCH_SIZE_MB; 4 sub-MSs): manual (one antenna), clip (ABS ALL outside [0,1] on DATA: ~10% of the cells)
-# and summary, with 1 and 2 workers (mpiexec with 2 and 3 ranks), against casacore reading the FLAG and DATA columns
+# MMSMPI_BENCH_SIZE_MB; 4 sub-MSs): manual (one antenna), clip (ABS ALL outside [0,1] on DATA: ~10% of the cells),
+# tfcrop (defaults) and summary, with 1 and 2 workers (mpiexec with 2 and 3 ranks), against casacore reading the FLAG and DATA columns
 # once with TaQL in the same run. Every flagging run starts from the same flags (restored untimed) and saves its
 # flagdata_N backup as by default. Timings include `sync`; ratios are to the TaQL read (lower is faster).
 set -euo pipefail
@@ -28,10 +28,11 @@ reset_flags() {
 measure taql_read taql "select gsum(ntrue(FLAG)) as NF, gsum(sum(abs(DATA))) as SD from '$MMS'"
 grep -q 'select result of 1 rows' "$BENCH_DIR/taql_read.log" || { echo "taql read failed, see $BENCH_DIR/taql_read.log" >&2; exit 1; }
 for workers in 1 2; do
-  for op in manual clip summary; do
+  for op in manual clip tfcrop summary; do
     case "$op" in
       manual) args=(--mode manual --antenna ea05) ;;
       clip) args=(--mode clip --clipminmax '[0,1]') ;;
+      tfcrop) args=(--mode tfcrop) ;;
       summary) args=(--mode summary) ;;
     esac
     reset_flags
