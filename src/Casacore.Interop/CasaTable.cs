@@ -2,9 +2,6 @@ using System.Runtime.InteropServices;
 
 namespace MmsMpi.Casacore;
 
-/// <summary>Describes one column: element type, whether cells are arrays, and the fixed ndim (0 if free).</summary>
-public readonly record struct ColumnInfo(string Name, CasaType Type, bool IsArray, int NDim);
-
 /// <summary>A strided in-cell slice, one entry per cell axis (for visibilities: corr, chan).</summary>
 public sealed record CellSlice(long[] Start, long[] Length, long[] Stride)
 {
@@ -50,12 +47,6 @@ public sealed unsafe class CasaTable : IDisposable
         }
     }
 
-    public ColumnInfo Describe(string col)
-    {
-        Native.Check(Native.cs_table_coldesc(H, col, out int type, out int isArray, out int ndim));
-        return new ColumnInfo(col, (CasaType)type, isArray != 0, ndim);
-    }
-
     /// <summary>Runs TaQL with this table as $1 (e.g. "select from $1 where SCAN_NUMBER==2").</summary>
     public CasaTable Query(string taql) => new(Native.CheckHandle(Native.cs_table_query(H, taql)));
 
@@ -82,8 +73,6 @@ public sealed unsafe class CasaTable : IDisposable
 
     /// <summary>Deep copy to a new plain table (subtables included), keeping storage managers.</summary>
     public void DeepCopy(string path, bool noRows = false) => Native.Check(Native.cs_table_deep_copy(H, path, noRows ? 1 : 0));
-
-    public void RemoveColumn(string col) => Native.Check(Native.cs_table_remove_column(H, col));
 
     public bool IsDefined(string col, long row) => Native.Check(Native.cs_table_cell_defined(H, col, row)) != 0;
 
@@ -138,8 +127,6 @@ public sealed unsafe class CasaTable : IDisposable
         Native.ReadString((b, n) => Native.cs_cell_get_string(H, col, row, (byte*)b, n));
 
     public string[] GetStrings(string col) => Enumerable.Range(0, (int)NRow).Select(r => GetString(col, r)).ToArray();
-
-    public void PutString(string col, long row, string value) => Native.Check(Native.cs_cell_put_string(H, col, row, value));
 
     public void Dispose()
     {

@@ -17,6 +17,14 @@ public sealed record SelectionExprs(
 public readonly record struct ChannelRange(int Spw, int Start, int End, int Step)
 {
     public int Count => (End - Start) / Step + 1;
+
+    /// <summary>The selected channels' entries of a per-channel array (CHAN_FREQ, CHAN_WIDTH, ...).</summary>
+    public double[] Pick(double[] perChannel)
+    {
+        var picked = new double[Count];
+        for (int i = 0; i < picked.Length; i++) picked[i] = perChannel[Start + i * Step];
+        return picked;
+    }
 }
 
 /// <summary>

@@ -33,7 +33,6 @@ internal static unsafe partial class Native
     [LibraryImport(Lib)] internal static partial int cs_table_flush(nint t);
     [LibraryImport(Lib)] internal static partial long cs_table_name(nint t, byte* buf, long len);
     [LibraryImport(Lib)] internal static partial long cs_table_colnames(nint t, byte* buf, long len);
-    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_coldesc(nint t, string col, out int type, out int isArray, out int ndim);
     [LibraryImport(Lib)] internal static partial long cs_table_subtables(nint t, byte* buf, long len);
     [LibraryImport(Lib)] internal static partial long cs_table_info(nint t, byte* buf, long len);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint cs_table_query(nint t, string command);
@@ -42,7 +41,6 @@ internal static unsafe partial class Native
     [LibraryImport(Lib)] internal static partial int cs_table_remove_rows(nint t, long* rows, long n);
     [LibraryImport(Lib)] internal static partial int cs_table_copy_rows(nint dst, nint src, long dstStart, long srcStart, long n);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_deep_copy(nint t, string path, int noRows);
-    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_remove_column(nint t, string col);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_cell_defined(nint t, string col, long row);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int cs_col_io(nint t, string col, long row0, long nrow, int type, void* buf, long nelem,
@@ -52,7 +50,6 @@ internal static unsafe partial class Native
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int cs_cell_put_array(nint t, string col, long row, int type, void* buf, int ndim, long* shape);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial long cs_cell_get_string(nint t, string col, long row, byte* buf, long len);
-    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_cell_put_string(nint t, string col, long row, string value);
 
     [LibraryImport(Lib)] internal static partial nint cs_msselect(nint table, nint* exprs);
     [LibraryImport(Lib)] internal static partial nint cs_sel_table(nint sel);

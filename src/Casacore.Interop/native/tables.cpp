@@ -129,16 +129,6 @@ SHIM_API int64_t cs_table_colnames(void* t, char* buf, int64_t len) {
   });
 }
 
-// Column description: element type code, 1 if it is an array column, fixed ndim (0 if free) -> packed.
-SHIM_API int cs_table_coldesc(void* t, const char* col, int* type, int* isArray, int* ndim) {
-  return shim::guarded([&] {
-    const ColumnDesc& cd = T(t).tableDesc().columnDesc(col);
-    *type = typed::code_of(cd.dataType());
-    *isArray = cd.isArray() ? 1 : 0;
-    *ndim = cd.ndim();
-  });
-}
-
 // Subtable keywords of the table, "NAME\n" per line.
 SHIM_API int64_t cs_table_subtables(void* t, char* buf, int64_t len) {
   return shim::guarded([&] {
@@ -206,10 +196,6 @@ SHIM_API int cs_table_deep_copy(void* t, const char* path, int noRows) {
   });
 }
 
-SHIM_API int cs_table_remove_column(void* t, const char* col) {
-  return shim::guarded([&] { T(t).removeColumn(col); });
-}
-
 SHIM_API int cs_table_cell_defined(void* t, const char* col, int64_t row) {
   return shim::guarded([&] { return TableColumn(T(t), col).isDefined(row) ? 1 : 0; });
 }
@@ -267,6 +253,3 @@ SHIM_API int64_t cs_cell_get_string(void* t, const char* col, int64_t row, char*
   return shim::guarded([&] { return shim::copy_out(ScalarColumn<String>(T(t), col)(row), buf, len); });
 }
 
-SHIM_API int cs_cell_put_string(void* t, const char* col, int64_t row, const char* value) {
-  return shim::guarded([&] { ScalarColumn<String>(T(t), col).put(row, String(value)); });
-}

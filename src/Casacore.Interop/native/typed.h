@@ -9,20 +9,6 @@
 #include "shim.h"
 
 namespace typed {
-inline int code_of(casacore::DataType dt) {
-  using namespace casacore;
-  switch (dt) {
-    case TpBool: case TpArrayBool: return CS_BOOL;
-    case TpInt: case TpArrayInt: return CS_INT;
-    case TpFloat: case TpArrayFloat: return CS_FLOAT;
-    case TpDouble: case TpArrayDouble: return CS_DOUBLE;
-    case TpComplex: case TpArrayComplex: return CS_COMPLEX;
-    case TpInt64: case TpArrayInt64: return CS_INT64;
-    case TpString: case TpArrayString: return CS_STRING;
-    default: return -1;
-  }
-}
-
 // Calls op.template operator()<T>(args...) for the element type code.
 template <class Op, class... Args>
 void dispatch(int code, Op&& op, Args&&... args) {

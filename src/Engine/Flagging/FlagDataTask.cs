@@ -33,7 +33,12 @@ public sealed class FlagDataTask(ICluster cluster)
         InputVis.RequireExists(p.Vis);
         string vis = Path.GetFullPath(p.Vis);
         IReadOnlyList<FlagCommand> commands;
-        using (var ms = InputVis.OpenMs(vis)) commands = FlagValidation.Check(ms, p.Commands, p.IsList);
+        IReadOnlyList<string> targets;
+        using (var ms = InputVis.OpenMs(vis))
+        {
+            commands = FlagValidation.Check(ms, p.Commands, p.IsList);
+            targets = ms.Members();
+        }
         if (p.Action == FlagAction.None)
         {
             Logger.Info("action='none': the commands are valid; nothing is run");
@@ -47,7 +52,6 @@ public sealed class FlagDataTask(ICluster cluster)
                 "Flags autosave on " + DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
             Logger.Info($"flags saved as version {backup} in {FlagVersions.DirFor(vis)}");
         }
-        var targets = MultiMs.IsMms(vis) ? MultiMs.SubMss(vis) : [vis];
         IReadOnlyList<CommandReport>? sweep = null;
         if (commands.Any(c => c.Quack is not null || c.Shadow is not null))
             sweep = RunPass(targets, commands.Select(c => c.Shadow is null ? c : c with { Selection = new SelectionExprs() }).ToList(),

@@ -25,8 +25,12 @@ public sealed class FlagManagerTask(ICluster cluster)
     {
         InputVis.RequireExists(p.Vis);
         string vis = Path.GetFullPath(p.Vis);
+        IReadOnlyList<string> targets;
         using (var ms = InputVis.OpenMs(vis))
+        {
             if (!ms.HasColumn("FLAG") || !ms.HasColumn("FLAG_ROW")) throw new UserError($"'{p.Vis}' has no FLAG and FLAG_ROW columns");
+            targets = ms.Members();
+        }
         string dir = FlagVersions.DirFor(vis);
         if (p.Mode != FlagManagerMode.List && string.IsNullOrWhiteSpace(p.VersionName)) throw new UserError("Illegal empty versionname: ''");
         switch (p.Mode)
@@ -37,7 +41,7 @@ public sealed class FlagManagerTask(ICluster cluster)
                 Logger.Info($"Save current flagversions to {p.VersionName}");
                 break;
             case FlagManagerMode.Restore:
-                Restore(vis, dir, p.VersionName, p.Merge);
+                Restore(vis, targets, dir, p.VersionName, p.Merge);
                 break;
             case FlagManagerMode.Delete:
                 FlagVersions.Delete(dir, p.VersionName);
@@ -50,11 +54,10 @@ public sealed class FlagManagerTask(ICluster cluster)
         return FlagVersions.List(dir);
     }
 
-    private void Restore(string vis, string dir, string name, FlagMerge merge)
+    private void Restore(string vis, IReadOnlyList<string> targets, string dir, string name, FlagMerge merge)
     {
         FlagVersions.Require(dir, name);
         string table = FlagVersions.TablePath(dir, name);
-        var targets = MultiMs.IsMms(vis) ? MultiMs.SubMss(vis) : [vis];
         var rows = targets.Select(t => { using var ms = CasaTable.Open(t); return ms.NRow; }).ToList();
         using (var version = CasaTable.Open(table))
             if (version.NRow != rows.Sum())

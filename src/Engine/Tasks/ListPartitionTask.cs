@@ -16,10 +16,9 @@ public static class ListPartitionTask
 
     public static Listing Read(string vis)
     {
-        using (InputVis.OpenMs(vis)) { }
-        var subMsDir = Path.Combine(vis, SubMsNaming.SubDir);
-        bool isMms = Directory.Exists(subMsDir);
-        var members = isMms ? Directory.GetDirectories(subMsDir).Order(StringComparer.Ordinal).ToList() : [vis];
+        bool isMms;
+        IReadOnlyList<string> members;
+        using (var ms = InputVis.OpenMs(vis)) (isMms, members) = (ms.IsMms(), ms.Members());
         var axis = isMms ? MmsAssembler.ReadAxisType(vis) : null;
         return new Listing(axis, isMms, members.Select(Describe).ToList());
     }

@@ -7,11 +7,11 @@ namespace MmsMpi.Tasks;
 public static class MultiMs
 {
     /// <summary>An MMS is a table whose info says CONCATENATED (CASA's ismultims) with its members in SUBMSS/.</summary>
-    public static bool IsMms(string vis)
-    {
-        using var t = CasaTable.Open(vis);
-        return t.Info.SubType == "CONCATENATED" && Directory.Exists(Path.Combine(vis, SubMsNaming.SubDir));
-    }
+    public static bool IsMms(this CasaTable ms) =>
+        ms.Info.SubType == "CONCATENATED" && Directory.Exists(Path.Combine(ms.Name, SubMsNaming.SubDir));
+
+    /// <summary>What a per-sub-MS task works on: the sub-MSs of an MMS, or the MS itself.</summary>
+    public static IReadOnlyList<string> Members(this CasaTable ms) => ms.IsMms() ? SubMss(ms.Name) : [ms.Name];
 
     public static IReadOnlyList<string> SubMss(string mms) =>
         Directory.GetDirectories(Path.Combine(mms, SubMsNaming.SubDir)).Order(StringComparer.Ordinal).ToList();

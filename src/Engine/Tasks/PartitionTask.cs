@@ -112,6 +112,7 @@ public sealed class PartitionTask(ICluster cluster)
     private sealed class JobFactory(string vis, long[] rowNumbers, VisIndex index, VisLayout layout, DataColumns columns)
     {
         private readonly int[] _ddiOrder = layout.Slices.Keys.Order().ToArray();
+        private readonly Dictionary<int, int> _specOfDdi = layout.Slices.Keys.Order().Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i);
 
         public SubMsJob For(string path, int[] rowSubMs, int subMs, SpwReindex reindex, int[]? ownSpws, string[] emptySubtables)
         {
@@ -119,7 +120,7 @@ public sealed class PartitionTask(ICluster cluster)
             for (int i = 0; i < rowNumbers.Length; i++)
             {
                 if (rowSubMs[i] != subMs) continue;
-                long spec = Array.IndexOf(_ddiOrder, index.Ddi[i]);
+                long spec = _specOfDdi[index.Ddi[i]];
                 int last = runs.Count - 3;
                 if (last >= 0 && runs[last + 2] == spec && runs[last] + runs[last + 1] == rowNumbers[i]) runs[last + 1]++;
                 else runs.AddRange([rowNumbers[i], 1, spec]);

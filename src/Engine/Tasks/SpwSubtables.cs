@@ -44,7 +44,7 @@ public static class SpwSubtables
 
     private static void SliceChannels(CasaTable spw, int row, ChannelRange range)
     {
-        double[] Pick(string col) { var v = spw.GetCell<double>(col, row); return Enumerable.Range(0, range.Count).Select(i => v[range.Start + i * range.Step]).ToArray(); }
+        double[] Pick(string col) => range.Pick(spw.GetCell<double>(col, row));
         var freq = Pick("CHAN_FREQ");
         var width = Pick("CHAN_WIDTH");
         spw.PutCell<double>("CHAN_FREQ", row, freq);

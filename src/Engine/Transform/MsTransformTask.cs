@@ -30,7 +30,8 @@ public sealed class MsTransformTask(ICluster cluster)
         InputVis.RequireExists(p.Vis);
         string vis = Path.GetFullPath(p.Vis);
         string output = InputVis.CheckOutput(p.OutputVis);
-        using (InputVis.OpenMs(vis)) { }
+        bool isMms;
+        using (var ms = InputVis.OpenMs(vis)) isMms = ms.IsMms();
         using var stage = new StagedOutput(output);
         if (p.Options.RegridMs)
         {
@@ -44,7 +45,7 @@ public sealed class MsTransformTask(ICluster cluster)
             } };
         }
 
-        if (MultiMs.IsMms(vis)) return TransformMms(vis, output, p, stage, clock);
+        if (isMms) return TransformMms(vis, output, p, stage, clock);
         if (p.CreateMms)
         {
             if ((p.Options.CombineSpws || p.Options.NSpw > 1) && !p.SeparationAxis.Trim().Equals("scan", StringComparison.OrdinalIgnoreCase))

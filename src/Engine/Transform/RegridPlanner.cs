@@ -52,8 +52,10 @@ public static class RegridPlanner
         catch (ArgumentException e) { throw new UserError(e.Message); }
         ParseInterpolation(o.Interpolation);
         var pc = o.PhaseCenter.Trim();
-        if (pc.Length == 0 || int.TryParse(pc, out _)) return;
-        try { DirectionText.Parse(pc); }
+        if (pc.Length == 0) return;
+        if (!DirectionText.LooksLikeDirection(pc) && !int.TryParse(pc, out _))
+            throw new UserError($"phasecenter '{pc}' must be a FIELD id or 'J2000 RA DEC'");
+        try { if (DirectionText.LooksLikeDirection(pc)) DirectionText.Parse(pc); }
         catch (ArgumentException e) { throw new UserError(e.Message); }
     }
 
@@ -61,7 +63,7 @@ public static class RegridPlanner
     private static (double Ra, double Dec) PhaseCentre(CasaTable ms, string phaseCenter, int firstField)
     {
         var pc = phaseCenter.Trim();
-        if (pc.Length > 0 && !int.TryParse(pc, out _)) return DirectionText.Parse(pc);
+        if (DirectionText.LooksLikeDirection(pc)) return DirectionText.Parse(pc);
         using var field = ms.OpenSubtable("FIELD");
         int id = pc.Length == 0 ? firstField : int.Parse(pc);
         if (id < 0 || id >= field.NRow) throw new UserError($"phasecenter field {id} does not exist");

@@ -39,57 +39,42 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
     private readonly Dictionary<int, double[]> _fine = plans.Where(kv => kv.Value.Factor > 1 && !kv.Value.Preaverage)
         .ToDictionary(kv => kv.Key, kv => kv.Value.FineFreq);
 
-    public IEnumerable<VisChunk> Process(VisChunk c)
+    public IEnumerable<VisChunk> Process(VisChunk chunk)
     {
-        if (!plans.TryGetValue(c.Ddi, out var plan)) return [c];
-        int nout = plan.OutFreq.Length, ncorr = c.NCorr, nin = c.NChan;
-        var vis = c.Vis.ToDictionary(kv => kv.Key, _ => new ComplexF[c.NRow * nout * ncorr]);
-        var flag = new bool[c.NRow * nout * ncorr];
-        var weight = new float[c.NRow * nout * ncorr];
-        var outWeight = new ComplexF[nout * ncorr];
-        var inWeight = new ComplexF[nin * ncorr];
-        var scratchFlag = new bool[nout * ncorr];
+        if (!plans.TryGetValue(chunk.Ddi, out var plan)) return [chunk];
+        bool preaverage = plan.Preaverage && plan.Factor > 1;
+        // preaverage: the whole chunk is box-averaged by Factor first (the channel-average step); its frequencies are
+        // averaged the same way in Converted.
+        var c = preaverage ? new ChanAverageStep(new Dictionary<int, int> { [chunk.Ddi] = plan.Factor }).Process(chunk).Single() : chunk;
+        double weightScale = preaverage ? plan.WeightScale / plan.Factor : plan.WeightScale;
+        int nout = plan.OutFreq.Length, ncorr = c.NCorr, cellIn = c.CellSize, cellOut = nout * ncorr;
+        var vis = c.Vis.ToDictionary(kv => kv.Key, _ => new ComplexF[c.NRow * cellOut]);
+        var flag = new bool[c.NRow * cellOut];
+        var weight = new float[c.NRow * cellOut];
+        var outWeight = new ComplexF[cellOut];
+        var inWeight = new ComplexF[cellIn];
+        var scratchFlag = new bool[cellOut];
         var target = _fine.GetValueOrDefault(c.Ddi, plan.OutFreq);
         var sampled = new ComplexF[target.Length * ncorr];
         var sampledFlag = new bool[target.Length * ncorr];
         for (int r = 0; r < c.NRow; r++)
         {
-            var (inFreq, inVis, inFlag, inW) = Input(plan, c, r);
-            var cellOut = (r * nout * ncorr, nout * ncorr);
-            foreach (var col in c.Vis.Keys)
+            var inFreq = Converted(plan, c.Ddi, c.Time[r]);
+            var inFlag = c.Flag.AsSpan(r * cellIn, cellIn);
+            foreach (var (col, data) in c.Vis)
             {
-                Interpolate(plan, inFreq, inVis[col], inFlag, ncorr, target, sampled, sampledFlag);
-                Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, vis[col].AsSpan(cellOut.Item1, cellOut.Item2), flag.AsSpan(cellOut.Item1, cellOut.Item2));
+                Interpolate(plan, inFreq, data.AsSpan(r * cellIn, cellIn), inFlag, ncorr, target, sampled, sampledFlag);
+                Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, vis[col].AsSpan(r * cellOut, cellOut), flag.AsSpan(r * cellOut, cellOut));
             }
-            for (int i = 0; i < inW.Length; i++) inWeight[i] = new ComplexF(inW[i], 0);
-            Interpolate(plan, inFreq, inWeight.AsSpan(0, inW.Length), inFlag, ncorr, target, sampled, sampledFlag);
+            var w = c.WeightSpectrum.AsSpan(r * cellIn, cellIn);
+            for (int i = 0; i < w.Length; i++) inWeight[i] = new ComplexF(w[i], 0);
+            Interpolate(plan, inFreq, inWeight, inFlag, ncorr, target, sampled, sampledFlag);
             Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, outWeight, scratchFlag);
-            for (int i = 0; i < outWeight.Length; i++) weight[cellOut.Item1 + i] = (float)(outWeight[i].Re * plan.WeightScale);
+            for (int i = 0; i < outWeight.Length; i++) weight[r * cellOut + i] = (float)(outWeight[i].Re * weightScale);
         }
         var (wr, sr) = (new float[c.NRow * ncorr], new float[c.NRow * ncorr]);
         RowWeights.FromSpectrum(weight, flag, c.NRow, nout, ncorr, wr, sr);
         return [c.WithCells(nout, vis, flag, weight, wr, sr)];
-    }
-
-    /// <summary>One row's input: its channel frequencies in the output frame at its time and its cells, box-averaged by Factor with preaverage.</summary>
-    private (double[] Freq, Dictionary<string, ComplexF[]> Vis, bool[] Flag, float[] Weight) Input(RegridPlan plan, VisChunk c, int r)
-    {
-        int cell = c.CellSize;
-        var freq = Converted(plan, c.Ddi, c.Time[r]);
-        var vis = c.Vis.ToDictionary(kv => kv.Key, kv => kv.Value.AsSpan(r * cell, cell).ToArray());
-        var flag = c.Flag.AsSpan(r * cell, cell).ToArray();
-        var weight = c.WeightSpectrum.AsSpan(r * cell, cell).ToArray();
-        if (!plan.Preaverage || plan.Factor < 2) return (freq, vis, flag, weight);
-        int nout = c.NChan / plan.Factor, n = nout * c.NCorr;
-        var (avgFlag, avgWeight) = (new bool[n], new float[n]);
-        var avgVis = new Dictionary<string, ComplexF[]>();
-        foreach (var (col, v) in vis)
-        {
-            avgVis[col] = new ComplexF[n];
-            ChannelAverage.Run(v, flag, weight, 1, c.NChan, c.NCorr, plan.Factor, avgVis[col], avgFlag, avgWeight);
-        }
-        var avgFreq = Enumerable.Range(0, nout).Select(k => freq.Skip(k * plan.Factor).Take(plan.Factor).Average()).ToArray();
-        return (avgFreq, avgVis, avgFlag, avgWeight.Select(w => w / plan.Factor).ToArray());
     }
 
     /// <summary>Fine samples → output channels: the mean of each group of Factor (flag = OR); a plain grid is copied.</summary>
@@ -116,13 +101,18 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
             }
     }
 
+    /// <summary>A row's input channel frequencies in the output frame at its time (Factor-averaged with preaverage), cached per timestamp.</summary>
     private double[] Converted(RegridPlan plan, int ddi, double time)
     {
-        if (plan.InFrame == plan.OutFrame) return plan.InFreq;
+        bool preaverage = plan.Preaverage && plan.Factor > 1;
+        if (plan.InFrame == plan.OutFrame && !preaverage) return plan.InFreq;
         if (!_converted.TryGetValue((ddi, time), out var f))
         {
             if (_converted.Count > 4096) _converted.Clear();
-            _converted[(ddi, time)] = f = FrequencyFrames.Convert(plan.InFreq, plan.InFrame, plan.OutFrame, plan.Frame with { EpochUtcSeconds = time });
+            f = plan.InFrame == plan.OutFrame ? plan.InFreq
+                : FrequencyFrames.Convert(plan.InFreq, plan.InFrame, plan.OutFrame, plan.Frame with { EpochUtcSeconds = time });
+            if (preaverage) f = Enumerable.Range(0, f.Length / plan.Factor).Select(k => f.AsSpan(k * plan.Factor, plan.Factor).ToArray().Average()).ToArray();
+            _converted[(ddi, time)] = f;
         }
         return f;
     }

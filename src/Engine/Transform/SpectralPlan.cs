@@ -92,7 +92,7 @@ public sealed class SpectralPlan
         return _selected.ToDictionary(d => d.Ddi, d =>
         {
             var range = _layout.Channels.GetValueOrDefault(d.Spw, new ChannelRange(d.Spw, 0, d.NChan - 1, 1));
-            double[] Pick(string col) { var v = spw.GetCell<double>(col, d.Spw); return Enumerable.Range(0, range.Count).Select(i => v[range.Start + i * range.Step]).ToArray(); }
+            double[] Pick(string col) => range.Pick(spw.GetCell<double>(col, d.Spw));
             return (Pick("CHAN_FREQ"), Pick("CHAN_WIDTH"), Pick("RESOLUTION"), d.Spw);
         });
     }
