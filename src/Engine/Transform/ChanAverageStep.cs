@@ -14,19 +14,10 @@ public sealed class ChanAverageStep(IReadOnlyDictionary<int, int> chanbinByDdi) 
     {
         int bin = chanbinByDdi.GetValueOrDefault(c.Ddi, 1);
         if (bin <= 1) return [c];
-        int nout = ChannelAverage.OutputChannels(c.NChan, bin);
-        int n = c.NRow * nout * c.NCorr;
-        var flag = new bool[n];
-        var weight = new float[n];
-        var vis = new Dictionary<string, ComplexF[]>();
+        var o = c.WithCells(ChannelAverage.OutputChannels(c.NChan, bin));
         foreach (var (col, data) in c.Vis)
-        {
-            var outVis = new ComplexF[n];
-            ChannelAverage.Run(data, c.Flag, c.WeightSpectrum, c.NRow, c.NChan, c.NCorr, bin, outVis, flag, weight);
-            vis[col] = outVis;
-        }
-        var (w, s) = (new float[c.NRow * c.NCorr], new float[c.NRow * c.NCorr]);
-        RowWeights.FromSpectrum(weight, flag, c.NRow, nout, c.NCorr, w, s);
-        return [c.WithCells(nout, vis, flag, weight, w, s)];
+            ChannelAverage.Run(data, c.Flag, c.WeightSpectrum, c.NRow, c.NChan, c.NCorr, bin, o.Vis[col], o.Flag, o.WeightSpectrum);
+        o.WeightsFromSpectrum();
+        return [o];
     }
 }

@@ -11,7 +11,6 @@ namespace MmsMpi.Transform;
 /// </summary>
 public sealed class CombineSpwsStep(CombinePlan plan, IReadOnlyDictionary<int, int> slotOfDdi, int outputDdi) : IVisStep
 {
-    private const int OutputChunkRows = 4096;
     private readonly Dictionary<RowKey, Pending> _pending = [];
     private readonly List<Pending> _done = [];
 
@@ -29,44 +28,52 @@ public sealed class CombineSpwsStep(CombinePlan plan, IReadOnlyDictionary<int, i
                 _done.Add(p);
             }
         }
-        return _done.Count >= OutputChunkRows ? [Flush()] : [];
+        // chunks of exactly the reader's chunk size, so the pool serves every output chunk from the same few arrays
+        int size = VisReader.RowsPerChunk(plan.ChanFreq.Length, c.NCorr);
+        var full = new List<VisChunk>();
+        while (_done.Count >= size) full.Add(Flush(size));
+        return full;
     }
 
     public IEnumerable<VisChunk> Finish()
     {
         _done.AddRange(_pending.Values);
         _pending.Clear();
-        return _done.Count > 0 ? [Flush()] : [];
+        return _done.Count > 0 ? [Flush(_done.Count)] : [];
     }
 
-    private VisChunk Flush()
+    /// <summary>The first n gathered rows as one chunk.</summary>
+    private VisChunk Flush(int n)
     {
         var first = _done[0];
         int nout = plan.ChanFreq.Length, ncorr = first.NCorr, cell = nout * ncorr;
-        var o = VisChunk.Allocate(outputDdi, _done.Count, nout, ncorr, first.Columns);
-        for (int i = 0; i < _done.Count; i++)
+        var o = VisChunk.Allocate(outputDdi, n, nout, ncorr, first.Columns);
+        for (int i = 0; i < n; i++)
         {
             var p = _done[i];
-            p.CopyRowTo(o, i);
+            p.Row.WriteTo(o, i);
             var weight = o.WeightSpectrum.AsSpan(i * cell, cell);
             var flag = o.Flag.AsSpan(i * cell, cell);
             foreach (var col in first.Columns)
                 SpwCombine.Run(plan, p.Vis[col], p.Flag, p.Weight, ncorr, o.Vis[col].AsSpan(i * cell, cell), flag, weight);
+            p.Release();
         }
-        RowWeights.FromSpectrum(o.WeightSpectrum, o.Flag, o.NRow, nout, ncorr, o.Weight, o.Sigma);
-        _done.Clear();
+        o.WeightsFromSpectrum();
+        _done.RemoveRange(0, n);
         return o;
     }
 
     private readonly record struct RowKey(double Time, int Ant1, int Ant2, int Feed1, int Feed2, int Field, int Scan, int State, int Obs, int Array);
 
-    /// <summary>One output row being gathered: the slots' cells concatenated in slot order, unfilled slots flagged.</summary>
+    /// <summary>
+    /// One output row being gathered: the slots' cells concatenated in slot order, unfilled slots flagged (zero data
+    /// and weight); the row columns from the first slot that arrived (the same in every spw of one time and baseline).
+    /// </summary>
     private sealed class Pending
     {
         private readonly CombinePlan _plan;
-        private readonly VisChunk _meta;
-        private readonly int _row;
         private readonly bool[] _filled;
+        public readonly VisRow Row;
         public readonly int NCorr;
         public readonly string[] Columns;
         public readonly Dictionary<string, ComplexF[]> Vis = [];
@@ -75,12 +82,13 @@ public sealed class CombineSpwsStep(CombinePlan plan, IReadOnlyDictionary<int, i
 
         public Pending(CombinePlan plan, VisChunk c, int r)
         {
-            (_plan, _meta, _row, NCorr) = (plan, c, r, c.NCorr);
+            (_plan, Row, NCorr) = (plan, VisRow.Of(c, r), c.NCorr);
             Columns = c.Vis.Keys.ToArray();
             int n = plan.InputChannels * c.NCorr;
-            foreach (var col in Columns) Vis[col] = new ComplexF[n];
-            Flag = Enumerable.Repeat(true, n).ToArray();
-            Weight = new float[n];
+            foreach (var col in Columns) Vis[col] = ChunkPool.RentCleared<ComplexF>(n);
+            Flag = ChunkPool.Rent<bool>(n);
+            Array.Fill(Flag, true);
+            Weight = ChunkPool.RentCleared<float>(n);
             _filled = new bool[plan.SlotChannels.Length];
         }
 
@@ -96,14 +104,11 @@ public sealed class CombineSpwsStep(CombinePlan plan, IReadOnlyDictionary<int, i
             _filled[slot] = true;
         }
 
-        /// <summary>Row columns from the first slot that arrived (the same in every spw of one time and baseline).</summary>
-        public void CopyRowTo(VisChunk o, int i)
+        public void Release()
         {
-            var (c, r) = (_meta, _row);
-            (o.Ant1[i], o.Ant2[i], o.Feed1[i], o.Feed2[i]) = (c.Ant1[r], c.Ant2[r], c.Feed1[r], c.Feed2[r]);
-            (o.Field[i], o.Scan[i], o.State[i], o.Observation[i], o.Array[i], o.Processor[i]) = (c.Field[r], c.Scan[r], c.State[r], c.Observation[r], c.Array[r], c.Processor[r]);
-            (o.Time[i], o.Interval[i], o.Exposure[i], o.TimeCentroid[i], o.FlagRow[i]) = (c.Time[r], c.Interval[r], c.Exposure[r], c.TimeCentroid[r], c.FlagRow[r]);
-            c.Uvw.AsSpan(3 * r, 3).CopyTo(o.Uvw.AsSpan(3 * i, 3));
+            foreach (var v in Vis.Values) ChunkPool.Return(v);
+            ChunkPool.Return(Flag);
+            ChunkPool.Return(Weight);
         }
     }
 }

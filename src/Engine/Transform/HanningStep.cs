@@ -11,18 +11,10 @@ public sealed class HanningStep : IVisStep
 {
     public IEnumerable<VisChunk> Process(VisChunk c)
     {
-        int n = c.NRow * c.CellSize;
-        var flag = new bool[n];
-        var weight = new float[n];
-        var vis = new Dictionary<string, ComplexF[]>();
+        var o = c.WithCells(c.NChan);
         foreach (var (col, data) in c.Vis)
-        {
-            var outVis = new ComplexF[n];
-            Hanning.Run(data, c.Flag, c.WeightSpectrum, c.NRow, c.NChan, c.NCorr, outVis, flag, weight);
-            vis[col] = outVis;
-        }
-        var (w, s) = (new float[c.NRow * c.NCorr], new float[c.NRow * c.NCorr]);
-        RowWeights.FromSpectrum(weight, flag, c.NRow, c.NChan, c.NCorr, w, s);
-        return [c.WithCells(c.NChan, vis, flag, weight, w, s)];
+            Hanning.Run(data, c.Flag, c.WeightSpectrum, c.NRow, c.NChan, c.NCorr, o.Vis[col], o.Flag, o.WeightSpectrum);
+        o.WeightsFromSpectrum();
+        return [o];
     }
 }

@@ -48,9 +48,7 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
         var c = preaverage ? new ChanAverageStep(new Dictionary<int, int> { [chunk.Ddi] = plan.Factor }).Process(chunk).Single() : chunk;
         double weightScale = preaverage ? plan.WeightScale / plan.Factor : plan.WeightScale;
         int nout = plan.OutFreq.Length, ncorr = c.NCorr, cellIn = c.CellSize, cellOut = nout * ncorr;
-        var vis = c.Vis.ToDictionary(kv => kv.Key, _ => new ComplexF[c.NRow * cellOut]);
-        var flag = new bool[c.NRow * cellOut];
-        var weight = new float[c.NRow * cellOut];
+        var o = c.WithCells(nout);
         var outWeight = new ComplexF[cellOut];
         var inWeight = new ComplexF[cellIn];
         var scratchFlag = new bool[cellOut];
@@ -64,17 +62,17 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
             foreach (var (col, data) in c.Vis)
             {
                 Interpolate(plan, inFreq, data.AsSpan(r * cellIn, cellIn), inFlag, ncorr, target, sampled, sampledFlag);
-                Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, vis[col].AsSpan(r * cellOut, cellOut), flag.AsSpan(r * cellOut, cellOut));
+                Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, o.Vis[col].AsSpan(r * cellOut, cellOut), o.Flag.AsSpan(r * cellOut, cellOut));
             }
             var w = c.WeightSpectrum.AsSpan(r * cellIn, cellIn);
             for (int i = 0; i < w.Length; i++) inWeight[i] = new ComplexF(w[i], 0);
             Interpolate(plan, inFreq, inWeight, inFlag, ncorr, target, sampled, sampledFlag);
             Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, outWeight, scratchFlag);
-            for (int i = 0; i < outWeight.Length; i++) weight[r * cellOut + i] = (float)(outWeight[i].Re * weightScale);
+            for (int i = 0; i < outWeight.Length; i++) o.WeightSpectrum[r * cellOut + i] = (float)(outWeight[i].Re * weightScale);
         }
-        var (wr, sr) = (new float[c.NRow * ncorr], new float[c.NRow * ncorr]);
-        RowWeights.FromSpectrum(weight, flag, c.NRow, nout, ncorr, wr, sr);
-        return [c.WithCells(nout, vis, flag, weight, wr, sr)];
+        o.WeightsFromSpectrum();
+        if (preaverage) c.Release();   // the preaveraged chunk is this step's own; the pipeline releases the input
+        return [o];
     }
 
     /// <summary>Fine samples → output channels: the mean of each group of Factor (flag = OR); a plain grid is copied.</summary>

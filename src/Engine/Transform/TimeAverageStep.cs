@@ -24,12 +24,14 @@ public sealed record AveragingSpan(bool Scan, bool State, bool Field)
 /// </summary>
 public sealed class TimeAverageStep(double timebin, AveragingSpan span, double maxUvwDistance) : IVisStep
 {
-    private const int OutputChunkRows = 4096;
     private readonly Dictionary<BinKey, Bin> _open = [];
     private readonly Dictionary<int, List<Bin>> _done = [];
+    /// <summary>Emitted bins by cell size, reused for new bins: a job opens one bin per baseline and integration pair, so accumulators are recycled, never allocated per bin.</summary>
+    private readonly Dictionary<int, Stack<Bin>> _free = [];
 
     public IEnumerable<VisChunk> Process(VisChunk c)
     {
+        double tMin = double.MaxValue;
         for (int r = 0; r < c.NRow; r++)
         {
             var key = new BinKey(c.Observation[r], c.Array[r], span.Scan ? -1 : c.Scan[r], span.State ? -1 : c.State[r],
@@ -39,19 +41,27 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
                 Close(key, bin);
                 bin = null;
             }
-            if (bin is null) _open[key] = bin = new Bin(c, r);
+            if (bin is null) _open[key] = bin = NewBin(c, r);
             bin.Add(c, r);
+            tMin = Math.Min(tMin, c.Time[r]);
         }
         // Bins that started more than a timebin before this chunk's first row cannot grow any more.
-        double horizon = c.Time.Min() - timebin;
+        double horizon = tMin - timebin;
         foreach (var (key, bin) in _open.Where(kv => kv.Value.T0 < horizon).ToList()) Close(key, bin);
-        return TakeDone(OutputChunkRows);
+        return TakeDone(full: true);
     }
 
     public IEnumerable<VisChunk> Finish()
     {
         foreach (var (key, bin) in _open.ToList()) Close(key, bin);
-        return TakeDone(1);
+        return TakeDone(full: false);
+    }
+
+    private Bin NewBin(VisChunk c, int r)
+    {
+        var bin = _free.TryGetValue(c.CellSize, out var free) && free.Count > 0 ? free.Pop() : new Bin(c.CellSize, c.Vis.Keys);
+        bin.Start(c, r);
+        return bin;
     }
 
     private void Close(BinKey key, Bin bin)
@@ -61,23 +71,33 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
         list.Add(bin);
     }
 
-    private IEnumerable<VisChunk> TakeDone(int minRows)
+    /// <summary>
+    /// The closed bins of each DDI as output chunks of exactly the reader's chunk size (so the pool serves every
+    /// output chunk from the same few arrays), or with <paramref name="full"/> false all that are left.
+    /// </summary>
+    private IEnumerable<VisChunk> TakeDone(bool full)
     {
-        foreach (var (ddi, bins) in _done.Where(kv => kv.Value.Count >= minRows).ToList())
+        foreach (var (ddi, bins) in _done.Where(kv => kv.Value.Count > 0).ToList())
         {
-            _done.Remove(ddi);
-            yield return Bin.ToChunk(ddi, bins);
+            int size = full ? VisReader.RowsPerChunk(bins[0].NChan, bins[0].NCorr) : bins.Count;
+            while (bins.Count >= size && bins.Count > 0)
+            {
+                var taken = bins.GetRange(0, size);
+                bins.RemoveRange(0, size);
+                var chunk = Bin.ToChunk(ddi, taken);
+                if (!_free.TryGetValue(taken[0].CellSize, out var free)) _free[taken[0].CellSize] = free = new Stack<Bin>();
+                foreach (var b in taken) free.Push(b);
+                yield return chunk;
+            }
         }
     }
 
     private readonly record struct BinKey(int Obs, int Array, int Scan, int State, int Field, int Ddi, int Ant1, int Ant2, int Feed1, int Feed2);
 
-    /// <summary>One open bin of one baseline: the cell accumulator and the row sums.</summary>
+    /// <summary>One bin of one baseline: the cell accumulator and the row sums; reused by <see cref="Start"/>.</summary>
     private sealed class Bin
     {
-        private readonly int _first;
-        private readonly VisChunk _ids;  // ids of the first row (a chunk row referenced, not copied)
-        private readonly int _nchan, _ncorr;
+        private VisRow _first;  // the ids of the bin's output row
         private readonly string[] _columns;
         private readonly Dictionary<string, ComplexF[]> _sumVis = [];
         private readonly float[] _sumWeight, _scratchWeight;
@@ -85,25 +105,34 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
         private readonly double[] _uvw0 = new double[3];
         private double _tFirst, _tLast, _intervalFirst, _intervalLast, _exposure, _rowWeight, _centroid;
         private readonly double[] _uvwSum = new double[3];
-        private bool _flagRow = true, _rowsAllFlagged = true;
+        private bool _flagRow, _rowsAllFlagged;
         private int _count;
 
+        public int NChan { get; private set; }
+        public int NCorr { get; private set; }
+        public int CellSize => _sumWeight.Length;
         public double T0 => _tFirst;
 
-        public Bin(VisChunk c, int r)
+        public Bin(int cellSize, IEnumerable<string> columns)
         {
-            _ids = c;
-            _first = r;
-            _nchan = c.NChan;
-            _ncorr = c.NCorr;
-            _columns = c.Vis.Keys.ToArray();
-            foreach (var col in _columns) _sumVis[col] = new ComplexF[c.CellSize];
-            _sumWeight = new float[c.CellSize];
-            _accFlag = new bool[c.CellSize];
-            _scratchWeight = _columns.Length > 1 ? new float[c.CellSize] : [];
-            _scratchFlag = _columns.Length > 1 ? new bool[c.CellSize] : [];
+            _columns = columns.ToArray();
+            // The first Add initialises every element (first = true), so the accumulators need no clearing.
+            foreach (var col in _columns) _sumVis[col] = new ComplexF[cellSize];
+            _sumWeight = new float[cellSize];
+            _accFlag = new bool[cellSize];
+            _scratchWeight = _columns.Length > 1 ? new float[cellSize] : [];
+            _scratchFlag = _columns.Length > 1 ? new bool[cellSize] : [];
+        }
+
+        public void Start(VisChunk c, int r)
+        {
+            _first = VisRow.Of(c, r);
+            (NChan, NCorr) = (c.NChan, c.NCorr);
             _tFirst = c.Time[r];
             c.Uvw.AsSpan(3 * r, 3).CopyTo(_uvw0);
+            (_tLast, _intervalFirst, _intervalLast, _exposure, _rowWeight, _centroid) = (0, 0, 0, 0, 0, 0);
+            Array.Clear(_uvwSum);
+            (_flagRow, _rowsAllFlagged, _count) = (true, true, 0);
         }
 
         public bool Closes(VisChunk c, int r, double timebin, double maxUvw)
@@ -169,18 +198,15 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
         public static VisChunk ToChunk(int ddi, List<Bin> bins)
         {
             var b0 = bins[0];
-            var o = VisChunk.Allocate(ddi, bins.Count, b0._nchan, b0._ncorr, b0._columns);
+            var o = VisChunk.Allocate(ddi, bins.Count, b0.NChan, b0.NCorr, b0._columns);
             for (int i = 0; i < bins.Count; i++) bins[i].WriteRow(o, i);
-            RowWeights.FromSpectrum(o.WeightSpectrum, o.Flag, o.NRow, o.NChan, o.NCorr, o.Weight, o.Sigma);
+            o.WeightsFromSpectrum();
             return o;
         }
 
         private void WriteRow(VisChunk o, int i)
         {
-            var (c, r) = (_ids, _first);
-            (o.Ant1[i], o.Ant2[i], o.Feed1[i], o.Feed2[i]) = (c.Ant1[r], c.Ant2[r], c.Feed1[r], c.Feed2[r]);
-            (o.Field[i], o.Scan[i], o.State[i]) = (c.Field[r], c.Scan[r], c.State[r]);
-            (o.Observation[i], o.Array[i], o.Processor[i]) = (c.Observation[r], c.Array[r], c.Processor[r]);
+            _first.WriteTo(o, i);
             o.Time[i] = _tFirst + (_tLast - _tFirst) / 2;
             o.Interval[i] = _count == 1 ? _intervalFirst : _tLast - _tFirst + _intervalFirst / 2 + _intervalLast / 2;
             o.Exposure[i] = _exposure;

@@ -32,17 +32,20 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
             var plan = new SpectralPlan(input, selection.Rows, layout, Selection, selection, Options);
             bool weightSpectrum = Options.UseWeightSpectrum || (input.HasColumn("WEIGHT_SPECTRUM") && input.IsDefined("WEIGHT_SPECTRUM", rowNumbers[0]));
             long rows;
+            (double Read, double Steps, double Write) busy;
             using (var output = MsWriter.CreateFresh(input, OutputPath, vis.Keys.Concat(weightSpectrum ? ["WEIGHT_SPECTRUM", "SIGMA_SPECTRUM"] : []),
                        [], plan.MaxCorr, plan.MaxChanOut))
             {
                 var reader = new VisReader(input, vis, layout.Ddis.ToDictionary(kv => kv.Key, kv => (kv.Value.NChan, kv.Value.NCorr, Slice(layout.Slices[kv.Key], kv.Value))),
                     input.HasColumn("WEIGHT_SPECTRUM"));
                 var writer = new VisWriter(output, weightSpectrum, plan.Reindex.Ddi);
-                new Pipeline(plan.Steps(), writer).Run(reader.Read(Runs(rowNumbers, selection.Rows.GetColumn<int>("DATA_DESC_ID"))));
+                var pipeline = new Pipeline(plan.Steps(), writer);
+                pipeline.Run(reader.Read(Runs(rowNumbers, selection.Rows.GetColumn<int>("DATA_DESC_ID"))));
                 rows = writer.Rows;
+                busy = pipeline.Busy;
             }
             plan.RewriteSubtables(OutputPath, SubtablesOf(OutputPath));
-            Log.For<TransformJob>().Info($"wrote {Path.GetFileName(OutputPath)}: {rows} rows from {selection.Rows.NRow} in {clock.Elapsed.TotalSeconds:F1} s");
+            Log.For<TransformJob>().Info($"wrote {Path.GetFileName(OutputPath)}: {rows} rows from {selection.Rows.NRow} in {clock.Elapsed.TotalSeconds:F1} s (busy: read {busy.Read:F1} s, steps {busy.Steps:F1} s, write {busy.Write:F1} s)");
             return new JobResult(rows, DiskUsage.Bytes(OutputPath));
         }
     }

@@ -17,21 +17,33 @@ public sealed class VisWriter(CasaTable output, bool writeWeightSpectrum, IReadO
         output.AddRows(c.NRow);
         foreach (var (col, values) in c.IntColumns) output.PutColumn<int>(col, row0, c.NRow, values);
         foreach (var (col, values) in c.DoubleColumns) output.PutColumn<double>(col, row0, c.NRow, values);
-        output.PutColumn<int>("DATA_DESC_ID", row0, c.NRow, Enumerable.Repeat(ddiMap.GetValueOrDefault(c.Ddi, c.Ddi), c.NRow).ToArray());
+        var ddi = ChunkPool.Rent<int>(c.NRow);
+        Array.Fill(ddi, ddiMap.GetValueOrDefault(c.Ddi, c.Ddi));
+        output.PutColumn<int>("DATA_DESC_ID", row0, c.NRow, ddi);
+        ChunkPool.Return(ddi);
         output.PutColumn<bool>("FLAG_ROW", row0, c.NRow, c.FlagRow);
         output.PutCells<double>("UVW", row0, c.NRow, c.Uvw, 3);
         output.PutCells<float>("WEIGHT", row0, c.NRow, c.Weight, c.NCorr);
         output.PutCells<float>("SIGMA", row0, c.NRow, c.Sigma, c.NCorr);
         foreach (var (col, values) in c.Vis)
         {
-            if (FloatColumns.IsReal(col)) output.PutCells<float>(col, row0, c.NRow, FloatColumns.RealPart(values), c.NCorr, c.NChan);
+            if (FloatColumns.IsReal(col))
+            {
+                var real = ChunkPool.Rent<float>(values.Length);
+                FloatColumns.RealPart(values, real);
+                output.PutCells<float>(col, row0, c.NRow, real, c.NCorr, c.NChan);
+                ChunkPool.Return(real);
+            }
             else output.PutCells<ComplexF>(col, row0, c.NRow, values, c.NCorr, c.NChan);
         }
         output.PutCells<bool>("FLAG", row0, c.NRow, c.Flag, c.NCorr, c.NChan);
         if (writeWeightSpectrum)
         {
             output.PutCells<float>("WEIGHT_SPECTRUM", row0, c.NRow, c.WeightSpectrum, c.NCorr, c.NChan);
-            output.PutCells<float>("SIGMA_SPECTRUM", row0, c.NRow, c.WeightSpectrum.Select(RowWeights.SigmaOf).ToArray(), c.NCorr, c.NChan);
+            var sigma = ChunkPool.Rent<float>(c.WeightSpectrum.Length);
+            RowWeights.SigmaOf(c.WeightSpectrum, sigma);
+            output.PutCells<float>("SIGMA_SPECTRUM", row0, c.NRow, sigma, c.NCorr, c.NChan);
+            ChunkPool.Return(sigma);
         }
         Rows += c.NRow;
     }
