@@ -131,6 +131,51 @@ public class KernelSimdParityTests
         }
     }
 
+    [TestCaseSource(nameof(Fills))]
+    public void TimeAverageFinish(Fill fill)
+    {
+        var rng = new Random(3500 + (int)fill);
+        foreach (int n in new[] { 1, 3, 4, 5, 7, 33, 256 })
+        {
+            // an accumulator as Accumulate leaves it: sums, weights (zero ones included), flags
+            var (sum, sw, acc) = (new ComplexF[n], new float[n], new bool[n]);
+            for (int row = 0; row < 3; row++)
+            {
+                var c = MakeCube(rng, n, fill);
+                Kernels.TimeAverage.AccumulateScalar(c.Vis, c.Flag, c.Weight, sum, sw, acc, row == 0);
+            }
+            var (v1, f1, w1) = (new ComplexF[n], new bool[n], new float[n]);
+            var (v2, f2, w2) = (new ComplexF[n], new bool[n], new float[n]);
+            Kernels.TimeAverage.FinishScalar(sum, sw, acc, v1, f1, w1);
+            Kernels.TimeAverage.FinishSimd(sum, sw, acc, v2, f2, w2);
+            Same(v2, v1, 0, $"n {n}");
+            Same(f2, f1, $"n {n}");
+            Same(w2, w1, 0, $"n {n}");
+        }
+    }
+
+    [TestCaseSource(nameof(Fills))]
+    public void RowWeightsFromSpectrum(Fill fill)
+    {
+        var rng = new Random(3700 + (int)fill);
+        foreach (int ncorr in new[] { 1, 2, 4 })
+        foreach (int nchan in new[] { 1, 3, 64 })
+        {
+            int nrow = 5, n = nrow * nchan * ncorr;
+            var c = MakeCube(rng, n, fill);
+            var spectrum = c.Weight.Length > 0 ? c.Weight : Enumerable.Repeat(1f, n).ToArray();
+            var (w1, s1, w2, s2) = (new float[nrow * ncorr], new float[nrow * ncorr], new float[nrow * ncorr], new float[nrow * ncorr]);
+            Transform.RowWeights.FromSpectrumScalar(spectrum, c.Flag, nrow, nchan, ncorr, w1, s1);
+            Transform.RowWeights.FromSpectrum(spectrum, c.Flag, nrow, nchan, ncorr, w2, s2);
+            Same(w2, w1, 0, $"weight ncorr {ncorr} nchan {nchan}");
+            Same(s2, s1, 0, $"sigma ncorr {ncorr} nchan {nchan}");
+            var (sig1, sig2) = (new float[n], new float[n]);
+            for (int i = 0; i < n; i++) sig1[i] = Transform.RowWeights.SigmaOf(spectrum[i]);
+            Transform.RowWeights.SigmaOf(spectrum, sig2);
+            Same(sig2, sig1, 0, $"sigma spectrum ncorr {ncorr} nchan {nchan}");
+        }
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public void LinearInterpolation(bool withNaN)

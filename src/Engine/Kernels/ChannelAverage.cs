@@ -40,6 +40,7 @@ public static class ChannelAverage
     }
 
     /// <summary>Reference implementation: the formulas of the class summary as straight loops.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
     public static void Scalar(ReadOnlySpan<ComplexF> vis, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight,
                               int nrow, int nchan, int ncorr, int chanbin,
                               Span<ComplexF> outVis, Span<bool> outFlag, Span<float> outWeight)
@@ -80,6 +81,7 @@ public static class ChannelAverage
     /// summation order (bit-identical results); ncorr = 1, 2 reassociate the sums. Other ncorr, or no AVX2, run
     /// <see cref="Scalar"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
     public static void Simd(ReadOnlySpan<ComplexF> vis, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight,
                             int nrow, int nchan, int ncorr, int chanbin,
                             Span<ComplexF> outVis, Span<bool> outFlag, Span<float> outWeight)

@@ -10,6 +10,11 @@ namespace MmsMpi.Kernels;
 /// <see cref="Vector256{T}"/> of floats, one complex per 64-bit lane (Re, Im); each element's bool flag and
 /// float weight are broadcast over its two floats, so masks and weights line up with the data lane by lane.
 /// Flags must be the bytes 0/1, as .NET and casacore write them.
+/// <para>
+/// The kernels' loops carry <see cref="MethodImplOptions.AggressiveOptimization"/>: a job runs for seconds with both
+/// cores busy, and tiered compilation left them running as quick-jitted code (these helpers not inlined) for much of
+/// that time, the tier-1 compile waiting behind the job's own threads (seen in perf profiles of mstransform).
+/// </para>
 /// </summary>
 internal static class ComplexLanes
 {

@@ -50,6 +50,7 @@ public static class Interpolation
     /// (computed in double, applied in float), flagged if y1 or y2 is. As casacore, when frac ≤ ε or ≥ 1 − ε
     /// only the nearer input is used (its value and flag alone); extrapolated outputs therefore take the edge value.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
     public static void LinearScalar(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
                                     int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
     {
@@ -72,6 +73,7 @@ public static class Interpolation
     /// time, the rest (ncorr = 1, or odd ncorr) by the scalar formula, and the flags four bytes at a time. Same
     /// operations: bit-identical results.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
     public static void LinearSimd(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
                                   int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
     {
@@ -118,6 +120,7 @@ public static class Interpolation
     /// Nearest neighbour (casacore nearestNeighbour): the closer of the bracketing pair, the lower one on a tie;
     /// its flag, or flagged when outside the input range (the value is then the edge channel's).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
     public static void Nearest(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
                                int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
     {
@@ -141,6 +144,7 @@ public static class Interpolation
     /// Scalar only. With 2 or 3 input channels, where casacore would read past its four points, this falls back to
     /// <see cref="Linear"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
     public static void Cubic(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
                              int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
     {
@@ -185,6 +189,7 @@ public static class Interpolation
     /// back-substitution loop stops before channel 1 (<c>i &gt; 1</c>) and so leaves that second derivative
     /// unsolved, this solves the whole tridiagonal system.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
     public static void Spline(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
                               int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
     {

@@ -17,7 +17,7 @@ public sealed class ChanAverageStep(IReadOnlyDictionary<int, int> chanbinByDdi) 
         var o = c.WithCells(ChannelAverage.OutputChannels(c.NChan, bin));
         foreach (var (col, data) in c.Vis)
             ChannelAverage.Run(data, c.Flag, c.WeightSpectrum, c.NRow, c.NChan, c.NCorr, bin, o.Vis[col], o.Flag, o.WeightSpectrum);
-        o.WeightsFromSpectrum();
+        o.DeriveRowWeights();
         return [o];
     }
 }

@@ -58,7 +58,7 @@ public sealed class CombineSpwsStep(CombinePlan plan, IReadOnlyDictionary<int, i
                 SpwCombine.Run(plan, p.Vis[col], p.Flag, p.Weight, ncorr, o.Vis[col].AsSpan(i * cell, cell), flag, weight);
             p.Release();
         }
-        o.WeightsFromSpectrum();
+        o.DeriveRowWeights();
         _done.RemoveRange(0, n);
         return o;
     }

@@ -14,7 +14,7 @@ public sealed class HanningStep : IVisStep
         var o = c.WithCells(c.NChan);
         foreach (var (col, data) in c.Vis)
             Hanning.Run(data, c.Flag, c.WeightSpectrum, c.NRow, c.NChan, c.NCorr, o.Vis[col], o.Flag, o.WeightSpectrum);
-        o.WeightsFromSpectrum();
+        o.DeriveRowWeights();
         return [o];
     }
 }

@@ -70,7 +70,7 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
             Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, outWeight, scratchFlag);
             for (int i = 0; i < outWeight.Length; i++) o.WeightSpectrum[r * cellOut + i] = (float)(outWeight[i].Re * weightScale);
         }
-        o.WeightsFromSpectrum();
+        o.DeriveRowWeights();
         if (preaverage) c.Release();   // the preaveraged chunk is this step's own; the pipeline releases the input
         return [o];
     }

@@ -30,7 +30,7 @@ public sealed class SeparateSpwsStep(int combinedDdi, int nspw) : IVisStep
                 c.Flag.AsSpan(from, len).CopyTo(piece.Flag.AsSpan(to, len));
                 c.WeightSpectrum.AsSpan(from, len).CopyTo(piece.WeightSpectrum.AsSpan(to, len));
             }
-            piece.WeightsFromSpectrum();
+            piece.DeriveRowWeights();
             pieces.Add(piece);
         }
         return pieces;

@@ -31,6 +31,7 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
 
     public IEnumerable<VisChunk> Process(VisChunk c)
     {
+        c.SettleRowWeights();   // the bins' row weights come from WEIGHT
         double tMin = double.MaxValue;
         for (int r = 0; r < c.NRow; r++)
         {
@@ -200,7 +201,7 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
             var b0 = bins[0];
             var o = VisChunk.Allocate(ddi, bins.Count, b0.NChan, b0.NCorr, b0._columns);
             for (int i = 0; i < bins.Count; i++) bins[i].WriteRow(o, i);
-            o.WeightsFromSpectrum();
+            o.DeriveRowWeights();
             return o;
         }
 

@@ -36,7 +36,7 @@ public sealed class VisChunk
 
     /// <summary>
     /// A chunk with the same rows and new, unfilled cells of nchan channels (a frequency step's output: the step fills
-    /// Vis, Flag and WeightSpectrum, then <see cref="WeightsFromSpectrum"/>). The row arrays move to the new chunk:
+    /// Vis, Flag and WeightSpectrum, then <see cref="DeriveRowWeights"/>). The row arrays move to the new chunk:
     /// this one keeps only its cells, which <see cref="Release"/> then hands back.
     /// </summary>
     public VisChunk WithCells(int nchan)
@@ -56,8 +56,21 @@ public sealed class VisChunk
         return moved;
     }
 
-    /// <summary>Row WEIGHT and SIGMA from the weight spectrum and flags (<see cref="RowWeights.FromSpectrum"/>).</summary>
-    public void WeightsFromSpectrum() => RowWeights.FromSpectrum(WeightSpectrum, Flag, NRow, NChan, NCorr, Weight, Sigma);
+    /// <summary>
+    /// Row WEIGHT and SIGMA now follow from the weight spectrum and flags (<see cref="RowWeights.FromSpectrum"/>): a step
+    /// that changed the cells says so, and <see cref="SettleRowWeights"/> computes them once where they are read (the
+    /// writer, a step that reads WEIGHT), not after every step of a chain.
+    /// </summary>
+    public void DeriveRowWeights() => _rowWeightsPending = true;
+
+    public void SettleRowWeights()
+    {
+        if (!_rowWeightsPending) return;
+        RowWeights.FromSpectrum(WeightSpectrum, Flag, NRow, NChan, NCorr, Weight, Sigma);
+        _rowWeightsPending = false;
+    }
+
+    private bool _rowWeightsPending;
 
     private bool _rowsMoved, _released;
 

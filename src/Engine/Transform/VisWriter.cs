@@ -13,6 +13,7 @@ public sealed class VisWriter(CasaTable output, bool writeWeightSpectrum, IReadO
     public void Write(VisChunk c)
     {
         if (c.NRow == 0) return;
+        c.SettleRowWeights();
         long row0 = Rows;
         output.AddRows(c.NRow);
         foreach (var (col, values) in c.IntColumns) output.PutColumn<int>(col, row0, c.NRow, values);
