@@ -9,11 +9,14 @@ BENCH_SIZE_MB="${MMSMPI_BENCH_SIZE_MB:-1100}"
 declare -A BENCH_SECONDS
 BENCH_ORDER=()
 
-# bench_ms → path of a generated VLA-like MS of BENCH_SIZE_MB (made once, kept for later runs), read once to warm the cache.
+# bench_ms [NAME SIZE_MB SIMULATE-ARGS...] → path of a generated VLA-like MS (default: BENCH_SIZE_MB, 3 spws, 3 fields),
+# made once and kept for later runs, read once to warm the cache.
 bench_ms() {
-  local ms="$BENCH_DIR/bench-${BENCH_SIZE_MB}mb.ms"
+  local name="${1:-bench-${BENCH_SIZE_MB}mb}" size="${2:-$BENCH_SIZE_MB}"
+  shift $(( $# < 2 ? $# : 2 ))
+  local ms="$BENCH_DIR/$name.ms"
   mkdir -p "$BENCH_DIR"
-  [ -d "$ms" ] || dotnet "$MMSMPI_DLL" simulate --outputvis "$ms" --array vla --size-mb "$BENCH_SIZE_MB" --seed 7 >&2
+  [ -d "$ms" ] || dotnet "$MMSMPI_DLL" simulate --outputvis "$ms" --array vla --size-mb "$size" --seed 7 "$@" >&2
   cat "$ms"/table.f* > /dev/null
   echo "$ms"
 }

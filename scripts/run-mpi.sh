@@ -23,6 +23,7 @@ while [[ $# -gt 0 ]]; do
         --hostfile) [[ $# -ge 2 ]] || usage; hostfile="$2"; shift 2
                     [[ -r "$hostfile" ]] || { echo "$0: cannot read hostfile $hostfile" >&2; exit 2; } ;;
         -h|--help) usage ;;
+        --version) break ;;   # the engine's own option: start-up time per rank (bench/compare.sh)
         -*) usage ;;
         *) break ;;
     esac

@@ -24,4 +24,15 @@ public static class Log
     }
 
     public static Logger For<T>() => LogManager.GetLogger(typeof(T).Name);
+
+    /// <summary>Seconds from this process's start to now (after MPI init: the rank's start-up) as a Debug line.</summary>
+    public static void StartUp() =>
+        LogManager.GetLogger("Process").Debug($"start-up {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:F3} s");
+
+    /// <summary>This process's peak resident memory (VmHWM) as a Debug line at exit; bench/compare.sh reads it per rank.</summary>
+    public static void PeakMemory()
+    {
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:")) : null;
+        if (line is not null) LogManager.GetLogger("Process").Debug($"peak memory {long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024} MB");
+    }
 }

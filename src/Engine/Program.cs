@@ -10,11 +10,14 @@ bool verbose = Environment.GetEnvironmentVariable("MMSMPI_DEBUG") == "1";
 if (!MpiComm.LaunchedByMpiexec)
 {
     Log.Configure(0, verbose);
-    return Invoke(args);
+    Log.StartUp();
+    try { return Invoke(args); }
+    finally { Log.PeakMemory(); }
 }
 
 using var comm = MpiComm.Init();
 Log.Configure(comm.Rank, verbose);
+Log.StartUp();
 AppDomain.CurrentDomain.UnhandledException += (_, e) =>
 {
     Console.Error.WriteLine($"ERROR: rank {comm.Rank}: {(e.ExceptionObject as Exception)?.Message}");
@@ -23,6 +26,7 @@ AppDomain.CurrentDomain.UnhandledException += (_, e) =>
 if (comm.Rank != 0)
 {
     Worker.Serve(comm);
+    Log.PeakMemory();
     return 0;
 }
 var cluster = new MpiCluster(comm);
@@ -34,6 +38,7 @@ try
 finally
 {
     cluster.StopWorkers();
+    Log.PeakMemory();
 }
 
 static int Invoke(string[] args)
