@@ -35,6 +35,19 @@ public sealed class FlagBlock
 
     public int Index(int row, int chan, int corr) => (row * NChan + chan) * NCorr + corr;
 
+    /// <summary>Hands the block's arrays back to <see cref="ChunkPool"/> once it is written; nothing may use it afterwards.</summary>
+    public void Release()
+    {
+        ChunkPool.Return(RowNumbers);
+        ChunkPool.Return(Flag);
+        ChunkPool.Return(FlagRow);
+        ChunkPool.Return(Changed);
+        foreach (var v in Ints.Values) ChunkPool.Return(v);
+        foreach (var v in Doubles.Values) ChunkPool.Return(v);
+        ChunkPool.Return(Uvw);
+        foreach (var v in Vis.Values) ChunkPool.Return(v);
+    }
+
     /// <summary>Sets one cell; counts a change in the report and marks the row.</summary>
     public void Set(int row, int chan, int corr, bool value, CommandReport report)
     {

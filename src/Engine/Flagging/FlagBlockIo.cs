@@ -11,8 +11,11 @@ namespace MmsMpi.Flagging;
 /// </summary>
 public sealed class FlagBlockIo(CasaTable table, MsFlagLayout layout, FlagNeeds needs)
 {
-    /// <summary>Bytes a block may hold (FLAG plus visibility cells).</summary>
-    public const long BlockBytes = 32L << 20;
+    /// <summary>
+    /// Bytes a block may hold (FLAG plus visibility cells): a few MiB, so a block stays in the cache between reading,
+    /// the agents and writing (as mstransform's chunks, see VisReader).
+    /// </summary>
+    public const long BlockBytes = 8L << 20;
 
     /// <summary>Rows of a DDI that fit in <see cref="BlockBytes"/>.</summary>
     public int MaxRows(int ddi)
@@ -24,18 +27,20 @@ public sealed class FlagBlockIo(CasaTable table, MsFlagLayout layout, FlagNeeds 
     public FlagBlock Read(IReadOnlyList<RowRun> runs)
     {
         int ddi = runs[0].Ddi, nchan = layout.NChan(ddi), ncorr = layout.NCorr(ddi), nrow = runs.Sum(r => r.Length);
-        var rowNumbers = new long[nrow];
+        var rowNumbers = ChunkPool.Rent<long>(nrow);
         int at = 0;
         foreach (var run in runs)
             for (int i = 0; i < run.Length; i++) rowNumbers[at++] = run.Start + i;
         var block = new FlagBlock
         {
             Ddi = ddi, Spw = layout.DdiSpw[ddi], Pol = layout.DdiPol[ddi], NChan = nchan, NCorr = ncorr, Runs = runs,
-            RowNumbers = rowNumbers, Flag = new bool[nrow * nchan * ncorr], FlagRow = new bool[nrow], Changed = new bool[nrow],
-            Ints = needs.Ints.ToDictionary(c => c, _ => new int[nrow]),
-            Doubles = needs.Doubles.ToDictionary(c => c, _ => new double[nrow]),
-            Uvw = needs.Uvw ? new double[3 * nrow] : [],
-            Vis = needs.VisColumns.ToDictionary(c => c, _ => new ComplexF[nrow * nchan * ncorr]),
+            // pooled (every element is read below, Changed starts cleared) and handed back by Release
+            RowNumbers = rowNumbers, Flag = ChunkPool.Rent<bool>(nrow * nchan * ncorr), FlagRow = ChunkPool.Rent<bool>(nrow),
+            Changed = ChunkPool.RentCleared<bool>(nrow),
+            Ints = needs.Ints.ToDictionary(c => c, _ => ChunkPool.Rent<int>(nrow)),
+            Doubles = needs.Doubles.ToDictionary(c => c, _ => ChunkPool.Rent<double>(nrow)),
+            Uvw = needs.Uvw ? ChunkPool.Rent<double>(3 * nrow) : [],
+            Vis = needs.VisColumns.ToDictionary(c => c, _ => ChunkPool.Rent<ComplexF>(nrow * nchan * ncorr)),
         };
         ReadRuns(runs, "FLAG", block.Flag, nchan * ncorr);
         ReadRuns(runs, "FLAG_ROW", block.FlagRow, 1);
@@ -69,16 +74,18 @@ public sealed class FlagBlockIo(CasaTable table, MsFlagLayout layout, FlagNeeds 
         var sources = FlagColumns.Sources(datacolumn);
         if (FlagColumns.IsFloat(datacolumn))
         {
-            var real = new float[dest.Length];
+            var real = ChunkPool.Rent<float>(dest.Length);
             ReadRuns(runs, sources[0], real, perRow);
-            for (int i = 0; i < real.Length; i++) dest[i] = new ComplexF(real[i], 0);
+            FloatColumns.ToComplex(real, dest);
+            ChunkPool.Return(real);
             return;
         }
         ReadRuns(runs, sources[0], dest, perRow);
         if (sources.Length == 1) return;
-        var subtrahend = new ComplexF[dest.Length];
+        var subtrahend = ChunkPool.Rent<ComplexF>(dest.Length);
         ReadRuns(runs, sources[1], subtrahend, perRow);
         for (int i = 0; i < dest.Length; i++) dest[i] = new ComplexF(dest[i].Re - subtrahend[i].Re, dest[i].Im - subtrahend[i].Im);
+        ChunkPool.Return(subtrahend);
     }
 
     private void ReadRuns<T>(IReadOnlyList<RowRun> runs, string col, T[] values, int perRow) where T : unmanaged

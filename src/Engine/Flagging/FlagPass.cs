@@ -40,6 +40,7 @@ public static class FlagPass
                 var block = io.Read(runs);
                 foreach (var i in active) agents[i]!.Process(block, CellsOf(block, selections[i], layout));
                 if (write && block.AnyChanged) io.Write(block);
+                block.Release();
             }
             if (write) table.Flush();
         }

@@ -50,7 +50,7 @@ public static class TfcropFit
             double previous = 0, sd = 0;
             for (int round = 0; round < 5; round++)
             {
-                sd = Std(normalized, mask, _ => 1.0);
+                sd = Std(normalized, mask, 1.0);
                 for (int i0 = 0; i0 < n0; i0++)
                     if (!mask[i0] && Math.Abs(normalized[i0] - 1) > cutoff * sd) mask[i0] = true;
                 if (Math.Abs(previous - sd) < 0.1) break;
@@ -110,7 +110,7 @@ public static class TfcropFit
                 FitPiece(t, flag, fit, left, Math.Min(right, n - 1), deg);
             }
             for (int i = 2; i < n - 2; i++) fit[i] = (fit[i - 2] + fit[i - 1] + fit[i] + fit[i + 1] + fit[i + 2]) / 5;
-            double sd = Std(t, flag, i => fit[i]);
+            double sd = Std(t, flag, fit);
             double tol = round >= 2 ? 2 : 3;
             for (int i = 0; i < n; i++)
                 if (t[i] - fit[i] > tol * sd) flag[i] = true;
@@ -141,19 +141,20 @@ public static class TfcropFit
     /// <summary>Least-squares polynomial of degree deg through the unflagged points of [left, right] (a line when too few).</summary>
     private static void FitPiece(double[] data, bool[] flag, double[] fit, int left, int right, int deg)
     {
-        var xs = new List<double>();
-        var ys = new List<double>();
+        int count = 0;
+        double sumY = 0;
         for (int i = left; i <= right; i++)
-            if (!flag[i]) { xs.Add(i); ys.Add(data[i]); }
-        if (xs.Count <= deg) deg = 1;
-        if (xs.Count == 0 || xs.Distinct().Count() <= 1)
+            if (!flag[i]) { count++; sumY += data[i]; }
+        if (count <= deg) deg = 1;
+        if (count <= 1)   // the abscissae are distinct channel or time indices: one point cannot make a line
         {
-            double mean = xs.Count > 0 ? ys.Average() : Mean(data, flag);
+            double mean = count > 0 ? sumY / count : Mean(data, flag);
             for (int i = left; i <= right; i++) fit[i] = mean;
             return;
         }
         double center = (left + right) / 2.0, scale = Math.Max(1, (right - left) / 2.0);
-        var coefficients = LeastSquares(xs.Select(x => (x - center) / scale).ToList(), ys, deg);
+        Span<double> coefficients = stackalloc double[deg + 1];
+        LeastSquares(data, flag, left, right, center, scale, deg, coefficients);
         for (int i = left; i <= right; i++)
         {
             double x = (i - center) / scale, value = 0;
@@ -162,43 +163,67 @@ public static class TfcropFit
         }
     }
 
-    /// <summary>Normal equations solved by Gaussian elimination with partial pivoting (degree ≤ 3, abscissae in [-1, 1]).</summary>
-    private static double[] LeastSquares(IReadOnlyList<double> x, IReadOnlyList<double> y, int deg)
+    /// <summary>
+    /// Normal equations over the unflagged points of [left, right] at x = (i − center) / scale, solved by Gaussian
+    /// elimination with partial pivoting (degree ≤ 3, abscissae in [-1, 1]). The matrix is built from the power sums
+    /// Σxᵏ and Σxᵏy, accumulated point by point in index order: the same additions as adding each point's terms to
+    /// every matrix entry, without a matrix pass or an allocation per point.
+    /// </summary>
+    private static void LeastSquares(double[] data, bool[] flag, int left, int right, double center, double scale, int deg, Span<double> coefficients)
     {
         int m = deg + 1;
-        var a = new double[m, m + 1];
-        for (int p = 0; p < x.Count; p++)
+        Span<double> powerSums = stackalloc double[2 * deg + 1], momentSums = stackalloc double[m], powers = stackalloc double[2 * deg + 1];
+        powerSums.Clear();
+        momentSums.Clear();
+        for (int i = left; i <= right; i++)
         {
-            var powers = new double[2 * deg + 1];
+            if (flag[i]) continue;
+            double x = (i - center) / scale;
             powers[0] = 1;
-            for (int k = 1; k < powers.Length; k++) powers[k] = powers[k - 1] * x[p];
-            for (int r = 0; r < m; r++)
-            {
-                for (int c = 0; c < m; c++) a[r, c] += powers[r + c];
-                a[r, m] += powers[r] * y[p];
-            }
+            for (int k = 1; k < powers.Length; k++) powers[k] = powers[k - 1] * x;
+            for (int k = 0; k < powers.Length; k++) powerSums[k] += powers[k];
+            for (int r = 0; r < m; r++) momentSums[r] += powers[r] * data[i];
+        }
+        Span<double> a = stackalloc double[m * (m + 1)];   // row r, column c at r * (m + 1) + c; column m is the right-hand side
+        for (int r = 0; r < m; r++)
+        {
+            for (int c = 0; c < m; c++) a[r * (m + 1) + c] = powerSums[r + c];
+            a[r * (m + 1) + m] = momentSums[r];
         }
         for (int col = 0; col < m; col++)
         {
-            int pivot = Enumerable.Range(col, m - col).MaxBy(r => Math.Abs(a[r, col]));
-            for (int c = 0; c <= m; c++) (a[col, c], a[pivot, c]) = (a[pivot, c], a[col, c]);
+            int pivot = col;
+            for (int r = col + 1; r < m; r++)
+                if (Math.Abs(a[r * (m + 1) + col]) > Math.Abs(a[pivot * (m + 1) + col])) pivot = r;
+            for (int c = 0; c <= m; c++) (a[col * (m + 1) + c], a[pivot * (m + 1) + c]) = (a[pivot * (m + 1) + c], a[col * (m + 1) + c]);
             for (int r = 0; r < m; r++)
             {
-                if (r == col || a[col, col] == 0) continue;
-                double f = a[r, col] / a[col, col];
-                for (int c = col; c <= m; c++) a[r, c] -= f * a[col, c];
+                double diagonal = a[col * (m + 1) + col];
+                if (r == col || diagonal == 0) continue;
+                double f = a[r * (m + 1) + col] / diagonal;
+                for (int c = col; c <= m; c++) a[r * (m + 1) + c] -= f * a[col * (m + 1) + c];
             }
         }
-        return Enumerable.Range(0, m).Select(r => a[r, r] == 0 ? 0 : a[r, m] / a[r, r]).ToArray();
+        for (int r = 0; r < m; r++) coefficients[r] = a[r * (m + 1) + r] == 0 ? 0 : a[r * (m + 1) + m] / a[r * (m + 1) + r];
     }
 
-    /// <summary>Root mean square deviation of the unflagged values from a reference (CASA's calcStd).</summary>
-    private static double Std(double[] v, bool[] flag, Func<int, double> reference)
+    /// <summary>Root mean square deviation of the unflagged values from a constant reference (CASA's calcStd).</summary>
+    private static double Std(double[] v, bool[] flag, double reference)
     {
         double sum = 0;
         int count = 0;
         for (int i = 0; i < v.Length; i++)
-            if (!flag[i]) { sum += (v[i] - reference(i)) * (v[i] - reference(i)); count++; }
+            if (!flag[i]) { sum += (v[i] - reference) * (v[i] - reference); count++; }
+        return Math.Sqrt(sum / Math.Max(1, count));
+    }
+
+    /// <summary>Root mean square deviation of the unflagged values from a reference per point.</summary>
+    private static double Std(double[] v, bool[] flag, double[] reference)
+    {
+        double sum = 0;
+        int count = 0;
+        for (int i = 0; i < v.Length; i++)
+            if (!flag[i]) { sum += (v[i] - reference[i]) * (v[i] - reference[i]); count++; }
         return Math.Sqrt(sum / Math.Max(1, count));
     }
 

@@ -116,6 +116,12 @@ public sealed record VisTerm(string Name, int[] Corrs, ComplexF[] Weights)
                 im += v.Re * w.Im + v.Im * w.Re;
             }
         }
+        return Apply(function, re, im);
+    }
+
+    /// <summary>The expression's function of one (combined) complex value.</summary>
+    public static float Apply(VisFunction function, float re, float im)
+    {
         return function switch
         {
             VisFunction.Abs => (float)Math.Sqrt((double)re * re + (double)im * im),

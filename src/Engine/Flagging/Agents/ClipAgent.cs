@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmsMpi.Flagging.Agents;
 
 /// <summary>
@@ -13,20 +15,29 @@ public sealed class ClipAgent(ClipSpec spec, MsFlagLayout layout) : IFlagAgent
 
     public FlagNeeds Needs { get; } = FlagNeeds.Of([], [], [spec.DataColumn]);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // the per-cell loop of a whole pass (see Kernels/ComplexLanes)
     public void Process(FlagBlock block, BlockCells cells)
     {
         if (!_terms.TryGetValue(block.Pol, out var terms))
             _terms[block.Pol] = terms = spec.Expression.TermsFor(layout.PolCorrTypes[block.Pol]);
         var vis = block.Vis[spec.DataColumn];
+        var function = spec.Expression.Function;
+        // Single-correlation terms (ABS_ALL, REAL_XX, ...: the common case) read their correlation directly, the
+        // same value VisTerm.Evaluate gives for them, without the per-cell span and combination loop.
+        bool single = terms.All(t => t.Corrs.Length == 1);
+        int selectedPerCell = terms.Sum(t => t.Corrs.Length);
         foreach (int row in cells.Rows)
             for (int ch = 0; ch < block.NChan; ch++)
             {
                 if (!cells.Channels[ch]) continue;
-                var cell = vis.AsSpan(block.Index(row, ch, 0), block.NCorr);
+                int at = block.Index(row, ch, 0);
+                _report.Selected += selectedPerCell;
                 foreach (var term in terms)
                 {
-                    _report.Selected += term.Corrs.Length;
-                    if (!_rule.Flags(term.Evaluate(spec.Expression.Function, cell))) continue;
+                    float value = single
+                        ? VisTerm.Apply(function, vis[at + term.Corrs[0]].Re, vis[at + term.Corrs[0]].Im)
+                        : term.Evaluate(function, vis.AsSpan(at, block.NCorr));
+                    if (!_rule.Flags(value)) continue;
                     foreach (int k in term.Corrs) block.Set(row, ch, k, true, _report);
                 }
             }

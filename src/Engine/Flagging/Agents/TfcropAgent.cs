@@ -41,7 +41,7 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
             for (int t = 0; t < nTime; t++)
             {
                 values[c * nTime + t] = term.Evaluate(spec.Expression.Function, vis.AsSpan(block.Index(rows[t], channels[c], 0), block.NCorr));
-                flags[c * nTime + t] = term.Corrs.Any(k => block.Flag[block.Index(rows[t], channels[c], k)]);
+                flags[c * nTime + t] = AnyFlagged(block, rows[t], channels[c], term.Corrs);
             }
         foreach (bool alongFrequency in Passes())
             TfcropFit.FitBaseAndFlag(values, flags, nChan, nTime, alongFrequency, alongFrequency ? spec.FreqFitPoly : spec.TimeFitPoly,
@@ -79,8 +79,15 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
                         block.Set(rows[t], channels[c], corrs[k], true, _report);
         for (int t = 0; t < rows.Length; t++)
             for (int c = 0; c < channels.Length; c++)
-                if (corrs.Any(k => F(t, c, k)))
+                if (AnyFlagged(block, rows[t], channels[c], corrs))
                     foreach (int k in corrs) block.Set(rows[t], channels[c], k, true, _report);
+    }
+
+    private static bool AnyFlagged(FlagBlock block, int row, int chan, int[] corrs)
+    {
+        foreach (int k in corrs)
+            if (block.Flag[block.Index(row, chan, k)]) return true;
+        return false;
     }
 
     public CommandReport Report() => _report;
