@@ -72,9 +72,9 @@ fi
 
 report
 echo
-# The per-rank figures of a run's debug log: the largest peak memory and start-up over its ranks.
-peak_mb() { grep -ho 'peak memory [0-9]*' "$BENCH_DIR/$1.log" | awk '{ if ($3 > m) m = $3 } END { print m + 0 }'; }
-startup_s() { grep -ho 'start-up [0-9.]*' "$BENCH_DIR/$1.log" | awk '{ if ($2 > m) m = $2 } END { print m + 0 }'; }
+# The per-rank figures of a run's debug log (none for cp, taql and io_floor): the largest peak memory and start-up over its ranks.
+peak_mb() { { grep -ho 'peak memory [0-9]*' "$BENCH_DIR/$1.log" || true; } | awk '{ if ($3 > m) m = $3 } END { print m + 0 }'; }
+startup_s() { { grep -ho 'start-up [0-9.]*' "$BENCH_DIR/$1.log" || true; } | awk '{ if ($2 > m) m = $2 } END { print m + 0 }'; }
 target() {   # target NAME REFERENCE LIMIT: NAME's seconds over REFERENCE's, against LIMIT
   awk -v n="$1" -v r="$2" -v s="${BENCH_SECONDS[$1]}" -v c="${BENCH_SECONDS[$2]}" -v t="$3" \
     'BEGIN { q = s / c; printf "%-34s %-24s %6.2f / %-5s %s\n", n, "vs " r, q, t, (q <= t ? "met" : "NOT met") }'

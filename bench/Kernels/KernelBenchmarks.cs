@@ -27,6 +27,7 @@ public class KernelBenchmarks
     private bool[] _flag = [], _outFlag = [];
     private float[] _weight = [], _outWeight = [];
     private (ComplexF[] Vis, float[] Weight, bool[] Flag)[] _bins = [];
+    private float[] _rowWeight = [], _rowSigma = [];
     private double[] _inFreq = [], _outFreq = [];
 
     [GlobalSetup]
@@ -38,6 +39,7 @@ public class KernelBenchmarks
         _flag = Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.1).ToArray();
         _weight = Enumerable.Range(0, n).Select(_ => 0.5f + rng.NextSingle()).ToArray();
         (_outVis, _outFlag, _outWeight) = (new ComplexF[n], new bool[n], new float[n]);
+        (_rowWeight, _rowSigma) = (new float[Rows * Corrs], new float[Rows * Corrs]);
         _bins = Enumerable.Range(0, Rows).Select(_ => (new ComplexF[Cells], Enumerable.Repeat(1f, Cells).ToArray(), new bool[Cells])).ToArray();
         // 1 MHz channels from 1 GHz; the output grid is shifted by 0.3 channel (Doppler-tracking-like)
         _inFreq = Enumerable.Range(0, Chans).Select(c => 1e9 + 1e6 * c).ToArray();
@@ -66,8 +68,8 @@ public class KernelBenchmarks
     {
         for (int row = 0; row < Rows; row++)
         {
-            var (vis, flag, weight) = Cell(row);
-            TimeAverage.AccumulateScalar(vis, flag, weight, _bins[row].Vis, _bins[row].Weight, _bins[row].Flag, false);
+            int o = row * Cells;
+            TimeAverage.AccumulateScalar(_vis.AsSpan(o, Cells), _flag.AsSpan(o, Cells), _weight.AsSpan(o, Cells), _bins[row].Vis, _bins[row].Weight, _bins[row].Flag, false);
         }
     }
 
@@ -76,8 +78,8 @@ public class KernelBenchmarks
     {
         for (int row = 0; row < Rows; row++)
         {
-            var (vis, flag, weight) = Cell(row);
-            TimeAverage.AccumulateSimd(vis, flag, weight, _bins[row].Vis, _bins[row].Weight, _bins[row].Flag, false);
+            int o = row * Cells;
+            TimeAverage.AccumulateSimd(_vis.AsSpan(o, Cells), _flag.AsSpan(o, Cells), _weight.AsSpan(o, Cells), _bins[row].Vis, _bins[row].Weight, _bins[row].Flag, false);
         }
     }
 
@@ -86,8 +88,8 @@ public class KernelBenchmarks
     {
         for (int row = 0; row < Rows; row++)
         {
-            var (vis, flag, weight) = OutCell(row);
-            TimeAverage.FinishScalar(_bins[row].Vis, _bins[row].Weight, _bins[row].Flag, vis, flag, weight);
+            int o = row * Cells;
+            TimeAverage.FinishScalar(_bins[row].Vis, _bins[row].Weight, _bins[row].Flag, _outVis.AsSpan(o, Cells), _outFlag.AsSpan(o, Cells), _outWeight.AsSpan(o, Cells));
         }
     }
 
@@ -96,16 +98,17 @@ public class KernelBenchmarks
     {
         for (int row = 0; row < Rows; row++)
         {
-            var (vis, flag, weight) = OutCell(row);
-            TimeAverage.FinishSimd(_bins[row].Vis, _bins[row].Weight, _bins[row].Flag, vis, flag, weight);
+            int o = row * Cells;
+            TimeAverage.FinishSimd(_bins[row].Vis, _bins[row].Weight, _bins[row].Flag, _outVis.AsSpan(o, Cells), _outFlag.AsSpan(o, Cells), _outWeight.AsSpan(o, Cells));
         }
     }
 
-    private (ReadOnlySpan<ComplexF>, ReadOnlySpan<bool>, ReadOnlySpan<float>) Cell(int row) =>
-        (_vis.AsSpan(row * Cells, Cells), _flag.AsSpan(row * Cells, Cells), _weight.AsSpan(row * Cells, Cells));
+    [Benchmark(Baseline = true), BenchmarkCategory("RowWeights.FromSpectrum")]
+    public void RowWeightsScalar() =>
+        Transform.RowWeights.FromSpectrumScalar(_weight, _flag, Rows, Chans, Corrs, _rowWeight, _rowSigma);
 
-    private (Span<ComplexF>, Span<bool>, Span<float>) OutCell(int row) =>
-        (_outVis.AsSpan(row * Cells, Cells), _outFlag.AsSpan(row * Cells, Cells), _outWeight.AsSpan(row * Cells, Cells));
+    [Benchmark, BenchmarkCategory("RowWeights.FromSpectrum")]
+    public void RowWeightsSimd() => Transform.RowWeights.FromSpectrum(_weight, _flag, Rows, Chans, Corrs, _rowWeight, _rowSigma);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Interpolation.Linear")]
     public void LinearScalar()
