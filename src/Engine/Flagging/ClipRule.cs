@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmsMpi.Flagging;
 
 /// <summary>
@@ -11,6 +13,7 @@ namespace MmsMpi.Flagging;
 /// </remarks>
 public sealed class ClipRule(double[]? minMax, bool outside, bool zeros)
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // called per cell and term by clip
     public bool Flags(float v)
     {
         if (!float.IsFinite(v)) return true;

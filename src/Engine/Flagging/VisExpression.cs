@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MmsMpi.Casacore;
 
 namespace MmsMpi.Flagging;
@@ -120,6 +121,7 @@ public sealed record VisTerm(string Name, int[] Corrs, ComplexF[] Weights)
     }
 
     /// <summary>The expression's function of one (combined) complex value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // called per cell and term by clip
     public static float Apply(VisFunction function, float re, float im)
     {
         return function switch

@@ -22,25 +22,29 @@ public sealed class ClipAgent(ClipSpec spec, MsFlagLayout layout) : IFlagAgent
             _terms[block.Pol] = terms = spec.Expression.TermsFor(layout.PolCorrTypes[block.Pol]);
         var vis = block.Vis[spec.DataColumn];
         var function = spec.Expression.Function;
+        var termArray = terms.ToArray();   // indexed, not enumerated through the interface per cell
         // Single-correlation terms (ABS_ALL, REAL_XX, ...: the common case) read their correlation directly, the
         // same value VisTerm.Evaluate gives for them, without the per-cell span and combination loop.
-        bool single = terms.All(t => t.Corrs.Length == 1);
-        int selectedPerCell = terms.Sum(t => t.Corrs.Length);
+        bool single = termArray.All(t => t.Corrs.Length == 1);
+        var firstCorr = termArray.Select(t => t.Corrs[0]).ToArray();
+        long selected = 0;
+        int selectedPerCell = termArray.Sum(t => t.Corrs.Length);
         foreach (int row in cells.Rows)
             for (int ch = 0; ch < block.NChan; ch++)
             {
                 if (!cells.Channels[ch]) continue;
                 int at = block.Index(row, ch, 0);
-                _report.Selected += selectedPerCell;
-                foreach (var term in terms)
+                selected += selectedPerCell;
+                for (int t = 0; t < termArray.Length; t++)
                 {
                     float value = single
-                        ? VisTerm.Apply(function, vis[at + term.Corrs[0]].Re, vis[at + term.Corrs[0]].Im)
-                        : term.Evaluate(function, vis.AsSpan(at, block.NCorr));
+                        ? VisTerm.Apply(function, vis[at + firstCorr[t]].Re, vis[at + firstCorr[t]].Im)
+                        : termArray[t].Evaluate(function, vis.AsSpan(at, block.NCorr));
                     if (!_rule.Flags(value)) continue;
-                    foreach (int k in term.Corrs) block.Set(row, ch, k, true, _report);
+                    foreach (int k in termArray[t].Corrs) block.Set(row, ch, k, true, _report);
                 }
             }
+        _report.Selected += selected;
     }
 
     public CommandReport Report() => _report;
