@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace MmsMpi.Flagging.Agents;
 
 /// <summary>
@@ -16,7 +14,6 @@ public sealed class SummaryAgent(SummarySpec spec, MsFlagLayout layout) : IFlagA
     public FlagNeeds Needs { get; } =
         FlagNeeds.Of(["ANTENNA1", "ANTENNA2", "FIELD_ID", "SCAN_NUMBER", "ARRAY_ID", "OBSERVATION_ID"], [], []);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // per cell of a pass
     public void Process(FlagBlock block, BlockCells cells)
     {
         var ant1 = block.Ints["ANTENNA1"];
@@ -28,23 +25,17 @@ public sealed class SummaryAgent(SummarySpec spec, MsFlagLayout layout) : IFlagA
         int nchan = cells.Channels.Count(c => c), ncorr = cells.Correlations.Count(c => c);
         long rowTotal = (long)nchan * ncorr;
         var perCorr = new long[block.NCorr];
-        var corrs = Enumerable.Range(0, block.NCorr).Where(k => cells.Correlations[k]).ToArray();
         var perChan = new long[block.NChan];
         foreach (int row in cells.Rows)
         {
             Array.Clear(perCorr);
             long rowFlags = 0;
-            var flag = block.Flag.AsSpan(block.Index(row, 0, 0), block.CellSize);
             for (int ch = 0; ch < block.NChan; ch++)
             {
                 if (!cells.Channels[ch]) continue;
                 int chanFlags = 0;
-                foreach (int k in corrs)
-                {
-                    int f = flag[ch * block.NCorr + k] ? 1 : 0;   // counted without a branch per cell
-                    chanFlags += f;
-                    perCorr[k] += f;
-                }
+                for (int k = 0; k < block.NCorr; k++)
+                    if (cells.Correlations[k] && block.Flag[block.Index(row, ch, k)]) { chanFlags++; perCorr[k]++; }
                 perChan[ch] = chanFlags;
                 rowFlags += chanFlags;
             }
