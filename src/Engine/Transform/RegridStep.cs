@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MmsMpi.Casacore;
 using MmsMpi.Kernels;
 
@@ -55,6 +56,10 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
         var target = _fine.GetValueOrDefault(c.Ddi, plan.OutFreq);
         var sampled = new ComplexF[target.Length * ncorr];
         var sampledFlag = new bool[target.Length * ncorr];
+        // Linear and nearest interpolation treat the real and imaginary parts alike and apart, whatever the flags (they
+        // only decide output flags, which the weights do not use), so pairs of correlations' weights can share one
+        // complex value: the same floats come out. Cubic, spline and fftshift mix the parts or need every flag.
+        bool packWeights = ncorr % 2 == 0 && plan.Method is InterpolationMethod.Linear or InterpolationMethod.Nearest;
         for (int r = 0; r < c.NRow; r++)
         {
             var inFreq = Converted(plan, c.Ddi, c.Time[r]);
@@ -65,10 +70,20 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
                 Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, o.Vis[col].AsSpan(r * cellOut, cellOut), o.Flag.AsSpan(r * cellOut, cellOut));
             }
             var w = c.WeightSpectrum.AsSpan(r * cellIn, cellIn);
+            var outW = o.WeightSpectrum.AsSpan(r * cellOut, cellOut);
+            if (packWeights)
+            {
+                // the weights of two correlations as the two parts of one complex value: half the interpolation
+                Interpolate(plan, inFreq, MemoryMarshal.Cast<float, ComplexF>(w), inFlag[..(cellIn / 2)], ncorr / 2, target, sampled, sampledFlag);
+                Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr / 2, outWeight.AsSpan(0, cellOut / 2), scratchFlag);
+                var packed = MemoryMarshal.Cast<ComplexF, float>(outWeight.AsSpan(0, cellOut / 2));
+                for (int i = 0; i < outW.Length; i++) outW[i] = (float)(packed[i] * weightScale);
+                continue;
+            }
             for (int i = 0; i < w.Length; i++) inWeight[i] = new ComplexF(w[i], 0);
             Interpolate(plan, inFreq, inWeight, inFlag, ncorr, target, sampled, sampledFlag);
             Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, outWeight, scratchFlag);
-            for (int i = 0; i < outWeight.Length; i++) o.WeightSpectrum[r * cellOut + i] = (float)(outWeight[i].Re * weightScale);
+            for (int i = 0; i < outWeight.Length; i++) outW[i] = (float)(outWeight[i].Re * weightScale);
         }
         o.DeriveRowWeights();
         if (preaverage) c.Release();   // the preaveraged chunk is this step's own; the pipeline releases the input
