@@ -1,4 +1,5 @@
 using MmsMpi.Casacore;
+using MmsMpi.Transform;
 
 namespace MmsMpi.Tasks;
 
@@ -54,21 +55,11 @@ public static class FlagVersions
             using (ms.Query($"select FLAG, FLAG_ROW from $1 where false giving '{TablePath(versionsDir, name)}' as plain")) { }
             using var version = CasaTable.Open(TablePath(versionsDir, name), writable: true);
             version.AddRows(ms.NRow);
-            MsWriter.CopyRuns(ms, version, DdiRuns(ms.GetColumn<int>("DATA_DESC_ID")), 0, [VisSlice.Whole], [("FLAG", "FLAG"), ("FLAG_ROW", "FLAG_ROW")]);
+            var runs = RowRun.Consecutive(Enumerable.Range(0, (int)ms.NRow).Select(r => (long)r).ToArray(), ms.GetColumn<int>("DATA_DESC_ID"))
+                .Select(r => new CopyRun(r.Start, r.Length, 0)).ToList();
+            MsWriter.CopyRuns(ms, version, runs, 0, [VisSlice.Whole], [("FLAG", "FLAG"), ("FLAG_ROW", "FLAG_ROW")]);
         }
         File.AppendAllLines(ListFile(versionsDir), [$"{name} : {comment}"]);
-    }
-
-    /// <summary>The rows as runs of consecutive rows of one DDI, in order.</summary>
-    private static List<CopyRun> DdiRuns(int[] ddi)
-    {
-        var runs = new List<CopyRun>();
-        for (int r = 0; r < ddi.Length; r++)
-        {
-            if (runs.Count > 0 && ddi[r] == ddi[r - 1]) runs[^1] = runs[^1] with { Length = runs[^1].Length + 1 };
-            else runs.Add(new CopyRun(r, 1, 0));
-        }
-        return runs;
     }
 
     /// <summary>Removes a version's table and its line.</summary>

@@ -40,7 +40,7 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
                     input.HasColumn("WEIGHT_SPECTRUM"));
                 var writer = new VisWriter(output, weightSpectrum, plan.Reindex.Ddi);
                 var pipeline = new Pipeline(plan.Steps(), writer);
-                pipeline.Run(reader.Read(Runs(rowNumbers, selection.Rows.GetColumn<int>("DATA_DESC_ID"))));
+                pipeline.Run(reader.Read(RowRun.Consecutive(rowNumbers, selection.Rows.GetColumn<int>("DATA_DESC_ID"))));
                 rows = writer.Rows;
                 busy = pipeline.Busy;
             }
@@ -48,19 +48,6 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
             Log.For<TransformJob>().Info($"wrote {Path.GetFileName(OutputPath)}: {rows} rows from {selection.Rows.NRow} in {clock.Elapsed.TotalSeconds:F1} s (busy: read {busy.Read:F1} s, steps {busy.Steps:F1} s, write {busy.Write:F1} s)");
             return new JobResult(rows, DiskUsage.Bytes(OutputPath));
         }
-    }
-
-    private static List<RowRun> Runs(long[] rows, int[] ddi)
-    {
-        var runs = new List<RowRun>();
-        for (int i = 0; i < rows.Length; i++)
-        {
-            if (runs.Count > 0 && runs[^1].Ddi == ddi[i] && runs[^1].Start + runs[^1].Length == rows[i])
-                runs[^1] = runs[^1] with { Length = runs[^1].Length + 1 };
-            else
-                runs.Add(new RowRun(rows[i], 1, ddi[i]));
-        }
-        return runs;
     }
 
     /// <summary>The cell slice of a DDI's selection (lengths are the selected counts), or null for whole cells.</summary>
