@@ -66,4 +66,17 @@ else
     [[ -n "${MMSMPI_TIMEOUT:-}" ]] && cmd+=(--timeout "$MMSMPI_TIMEOUT")
 fi
 
-exec "${cmd[@]}" "$dotnet" "$dll" "$@"
+# Not exec: Open MPI's mpiexec exits 1 whatever signal stopped it; the task's own code (130 for SIGINT, 143 for
+# SIGTERM) is what a user or a pipeline checks. The signal is passed on to mpiexec, which forwards it to every rank.
+"${cmd[@]}" "$dotnet" "$dll" "$@" &
+child=$!
+signal=0
+trap 'signal=2; kill -INT "$child" 2>/dev/null' INT
+trap 'signal=15; kill -TERM "$child" 2>/dev/null' TERM
+rc=0
+while true; do
+    wait "$child" && rc=0 || rc=$?
+    kill -0 "$child" 2>/dev/null || break
+done
+(( signal )) && exit $((128 + signal))
+exit "$rc"

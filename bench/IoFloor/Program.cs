@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using MmsMpi.Casacore;
-using MmsMpi.Transform;
+using MmsMpi.Tasks.Transform;
 
 // io_floor MS [COLUMN,...]: reads every row of the columns (default: what mstransform --datacolumn data reads from an
 // MS with WEIGHT_SPECTRUM) in chunks of VisReader's size into scratch buffers reused from chunk to chunk, and prints

@@ -35,6 +35,9 @@ public sealed unsafe class CasaTable : IDisposable
     public bool HasColumn(string col) => ColumnNames.Contains(col);
 
     /// <summary>Subtables referenced by table keywords (e.g. ANTENNA, SPECTRAL_WINDOW).</summary>
+    /// <summary>The tables this one is made of: a ConcatTable's parts (an MMS's members as listed in its table.dat), else itself.</summary>
+    public IReadOnlyList<string> PartNames() => Lines(Native.ReadString((b, n) => Native.cs_table_parts(H, (byte*)b, n)));
+
     public IReadOnlyList<string> SubtableNames => Lines(Native.ReadString((b, n) => Native.cs_table_subtables(H, (byte*)b, n)));
 
     /// <summary>table.info as (type, subtype, readme).</summary>

@@ -8,6 +8,7 @@ public sealed record SelectionExprs(
     string Correlation = "", string Intent = "", string Observation = "", string Array = "", string UvRange = "",
     string Feed = "", string Taql = "")
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsEmpty => ToArray().All(string.IsNullOrWhiteSpace);
 
     internal string[] ToArray() => [Field, Spw, Scan, Antenna, TimeRange, Correlation, Intent, Observation, Array, UvRange, Feed, Taql];

@@ -35,6 +35,7 @@ internal static unsafe partial class Native
     [LibraryImport(Lib)] internal static partial long cs_table_colnames(nint t, byte* buf, long len);
     [LibraryImport(Lib)] internal static partial long cs_table_subtables(nint t, byte* buf, long len);
     [LibraryImport(Lib)] internal static partial long cs_table_info(nint t, byte* buf, long len);
+    [LibraryImport(Lib)] internal static partial long cs_table_parts(nint t, byte* buf, long len);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint cs_table_query(nint t, string command);
     [LibraryImport(Lib)] internal static partial long cs_table_rownumbers(nint t, long* rows, long n);
     [LibraryImport(Lib)] internal static partial int cs_table_add_rows(nint t, long n);

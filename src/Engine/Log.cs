@@ -25,6 +25,23 @@ public static class Log
 
     public static Logger For<T>() => LogManager.GetLogger(typeof(T).Name);
 
+    /// <summary>Writes an unexpected exception's full trace to a file of its own (the terminal gets one line) and returns its path.</summary>
+    public static string WriteTrace(Exception e)
+    {
+        string name = $"mmsmpi-{DateTime.Now:yyyyMMdd-HHmmss}-{Environment.ProcessId}.trace";
+        foreach (var dir in new[] { Environment.CurrentDirectory, Path.GetTempPath() })
+        {
+            try
+            {
+                string path = Path.Combine(dir, name);
+                File.WriteAllText(path, $"MmsMpi {string.Join(' ', Environment.GetCommandLineArgs())}\n{e}\n");
+                return path;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        }
+        return "(nowhere: no writable directory)";
+    }
+
     /// <summary>Seconds from this process's start to now (after MPI init: the rank's start-up) as a Debug line.</summary>
     public static void StartUp() =>
         LogManager.GetLogger("Process").Debug($"start-up {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:F3} s");

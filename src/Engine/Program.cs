@@ -7,10 +7,13 @@ using MmsMpi.Runtime;
 // Without mpiexec the whole command runs in this process. Under mpiexec, rank 0 parses the command and
 // coordinates; every other rank serves jobs until rank 0 is done.
 bool verbose = Environment.GetEnvironmentVariable("MMSMPI_DEBUG") == "1";
+JobWire.Use(TaskCommands.JobTypes());
+Interruption.Install();
 if (!MpiComm.LaunchedByMpiexec)
 {
     Log.Configure(0, verbose);
     Log.StartUp();
+    AppDomain.CurrentDomain.UnhandledException += (_, e) => LastResort(e.ExceptionObject as Exception, 0);
     try { return Invoke(args); }
     finally { Log.PeakMemory(); }
 }
@@ -20,7 +23,7 @@ Log.Configure(comm.Rank, verbose);
 Log.StartUp();
 AppDomain.CurrentDomain.UnhandledException += (_, e) =>
 {
-    Console.Error.WriteLine($"ERROR: rank {comm.Rank}: {(e.ExceptionObject as Exception)?.Message}");
+    LastResort(e.ExceptionObject as Exception, comm.Rank);
     comm.Abort(1);
 };
 if (comm.Rank != 0)
@@ -46,5 +49,17 @@ static int Invoke(string[] args)
     var root = new RootCommand("MmsMpi: MPI-parallel Multi-MS engine for radio-interferometry MeasurementSets");
     foreach (var command in TaskCommands.All())
         root.Add(command);
-    return root.Parse(args).Invoke();
+    var parsed = root.Parse(args);
+    // System.CommandLine's own error text is several lines without our ERROR: form; the usage hint follows ours.
+    if (parsed.Errors.Count > 0)
+    {
+        TaskHost.Fail(string.Join("; ", parsed.Errors.Select(e => e.Message)), 1);
+        Console.Error.WriteLine($"usage: MmsMpi {(parsed.CommandResult.Command is RootCommand ? "TASK" : parsed.CommandResult.Command.Name)} --help");
+        return 1;
+    }
+    return parsed.Invoke();
 }
+
+// An exception outside any task's handler (a thread of the runtime): one line, the trace in a file.
+static void LastResort(Exception? e, int rank) =>
+    Console.Error.WriteLine($"ERROR: internal error on rank {rank}: {e?.Message} (the full trace is in {(e is null ? "nowhere" : Log.WriteTrace(e))})");

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using MmsMpi.Flagging;
+using MmsMpi.Tasks.Flagging;
 using NUnit.Framework;
 
 namespace MmsMpi.Tests;

@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics.X86;
 using System.Runtime.InteropServices;
 using MmsMpi.Casacore;
 using MmsMpi.Kernels;
+using MmsMpi.Tasks.Transform;
 using NUnit.Framework;
 
 namespace MmsMpi.Tests;
@@ -165,13 +166,13 @@ public class KernelSimdParityTests
             var c = MakeCube(rng, n, fill);
             var spectrum = c.Weight.Length > 0 ? c.Weight : Enumerable.Repeat(1f, n).ToArray();
             var (w1, s1, w2, s2) = (new float[nrow * ncorr], new float[nrow * ncorr], new float[nrow * ncorr], new float[nrow * ncorr]);
-            Transform.RowWeights.FromSpectrumScalar(spectrum, c.Flag, nrow, nchan, ncorr, w1, s1);
-            Transform.RowWeights.FromSpectrum(spectrum, c.Flag, nrow, nchan, ncorr, w2, s2);
+            RowWeights.FromSpectrumScalar(spectrum, c.Flag, nrow, nchan, ncorr, w1, s1);
+            RowWeights.FromSpectrum(spectrum, c.Flag, nrow, nchan, ncorr, w2, s2);
             Same(w2, w1, 0, $"weight ncorr {ncorr} nchan {nchan}");
             Same(s2, s1, 0, $"sigma ncorr {ncorr} nchan {nchan}");
             var (sig1, sig2) = (new float[n], new float[n]);
-            for (int i = 0; i < n; i++) sig1[i] = Transform.RowWeights.SigmaOf(spectrum[i]);
-            Transform.RowWeights.SigmaOf(spectrum, sig2);
+            for (int i = 0; i < n; i++) sig1[i] = RowWeights.SigmaOf(spectrum[i]);
+            RowWeights.SigmaOf(spectrum, sig2);
             Same(sig2, sig1, 0, $"sigma spectrum ncorr {ncorr} nchan {nchan}");
         }
     }

@@ -1,4 +1,4 @@
-using MmsMpi.Transform;
+using MmsMpi.Tasks.Transform;
 using NUnit.Framework;
 
 namespace MmsMpi.Tests;

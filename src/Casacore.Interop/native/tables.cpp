@@ -140,6 +140,17 @@ SHIM_API int64_t cs_table_subtables(void* t, char* buf, int64_t len) {
   });
 }
 
+// The tables a table is made of, one per line: the parts of a ConcatTable (an MMS's members as its table.dat lists
+// them), or the table itself.
+SHIM_API int64_t cs_table_parts(void* t, char* buf, int64_t len) {
+  return shim::guarded([&] {
+    std::ostringstream os;
+    const Block<String> parts = T(t).getPartNames(False);
+    for (const String& p : parts) os << p << '\n';
+    return shim::copy_out(os.str(), buf, len);
+  });
+}
+
 // "type\nsubtype\nreadme".
 SHIM_API int64_t cs_table_info(void* t, char* buf, int64_t len) {
   return shim::guarded([&] {

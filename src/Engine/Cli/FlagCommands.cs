@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MmsMpi.Flagging;
+using MmsMpi.Tasks.Flagging;
 
 namespace MmsMpi.Cli;
 
@@ -58,6 +58,7 @@ public static class FlagCommands
         var summaryJson = Options.Text("--summary-json", "Write the summary dictionary (CASA's return value) to this file");
         var inpfile = new Option<string[]>("--inpfile") { Description = "list: a file of flag commands, or a command string (repeatable)" };
         var reason = Options.Text("--reason", "list: apply only commands with this reason (comma list; any)", "any");
+        var resume = Options.Resume();
         var selection = new SelectionOptions();
         var modeOptions = ModeParameters.ToDictionary(p => p.Name, p => new Option<string>("--" + p.Name)
         {
@@ -66,9 +67,9 @@ public static class FlagCommands
         });
 
         var command = new Command("flagdata", "Flag (manual, clip, quack, shadow, tfcrop, list), unflag or summarize an MS or Multi-MS in place (sub-MSs in parallel)");
-        foreach (var o in new Option[] { vis, mode, action, flagBackup, summaryJson, inpfile, reason }.Concat(modeOptions.Values)) command.Add(o);
+        foreach (var o in new Option[] { vis, mode, action, flagBackup, summaryJson, inpfile, reason, resume }.Concat(modeOptions.Values)) command.Add(o);
         selection.AddTo(command);
-        command.SetAction(r => TaskHost.Run(cluster =>
+        command.SetAction(r => TaskHost.Run(context =>
         {
             bool isList = r.GetValue(mode)!.Trim().Equals("list", StringComparison.OrdinalIgnoreCase);
             var given = modeOptions.Where(o => r.GetResult(o.Value) is not null).ToDictionary(o => o.Key, o => r.GetValue(o.Value) ?? "true");
@@ -81,8 +82,9 @@ public static class FlagCommands
             var p = new FlagDataParams(r.GetValue(vis)!, commands, isList, ParseAction(r.GetValue(action)!), r.GetValue(flagBackup));
             string json = r.GetValue(summaryJson)!;
             if (json.Length > 0 && !commands.Any(c => c.Summary is not null)) throw new UserError("--summary-json needs a summary command");
-            Print(new FlagDataTask(cluster).Run(p), p.Action, json);
-        }));
+            if (json.Length > 0) RequireWritable(json, "--summary-json");
+            Print(new FlagDataTask(context, p).Run(), p.Action, json);
+        }, r.GetValue(resume)));
         return command;
     }
 
@@ -96,16 +98,26 @@ public static class FlagCommands
         var merge = Options.Text("--merge", "restore: replace, and, or (replace)", "replace");
         var command = new Command("flagmanager", "List, save, restore, delete or rename flag versions of an MS or Multi-MS");
         foreach (var o in new Option[] { vis, mode, versionName, oldName, comment, merge }) command.Add(o);
-        command.SetAction(r => TaskHost.Run(cluster =>
+        command.SetAction(r => TaskHost.Run(context =>
         {
             var p = new FlagManagerParams(r.GetValue(vis)!, Parse<FlagManagerMode>("mode", r.GetValue(mode)!), r.GetValue(versionName)!.Trim(),
                 r.GetValue(oldName)!.Trim(), r.GetValue(comment)!, Parse<FlagMerge>("merge", r.GetValue(merge)!));
-            var versions = new FlagManagerTask(cluster).Run(p);
+            var versions = new FlagManagerTask(context, p).Run();
             if (p.Mode != FlagManagerMode.List) Console.WriteLine($"{p.Mode.ToString().ToLowerInvariant()} {p.VersionName}: done");
             Console.WriteLine(versions.Count == 0 ? "no flag versions" : $"flag versions of {p.Vis}:");
             foreach (var (name, text) in versions) Console.WriteLine($"  {name} : {text}");
         }));
         return command;
+    }
+
+    /// <summary>Refuses an output file whose directory does not exist or cannot be written, before any work is done.</summary>
+    private static void RequireWritable(string file, string parameter)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        if (!Directory.Exists(dir)) throw new UserError($"{parameter} {file}: the directory {dir} does not exist");
+        string probe = Path.Combine(dir, $".mmsmpi-probe-{Environment.ProcessId}");
+        try { File.WriteAllText(probe, ""); File.Delete(probe); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"{parameter} {file}: {dir} is not writable"); }
     }
 
     private static T Parse<T>(string parameter, string text) where T : struct, Enum =>

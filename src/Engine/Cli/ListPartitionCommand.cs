@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MmsMpi.Tasks;
+using MmsMpi.Tasks.ListPartition;
 
 namespace MmsMpi.Cli;
 

@@ -11,4 +11,18 @@ public static class Options
     /// <summary>A CASA-style boolean: --flag true|false (also bare --flag for true).</summary>
     public static Option<bool> Bool(string name, string description, bool defaultValue) =>
         new(name) { Description = description, DefaultValueFactory = _ => defaultValue, Arity = ArgumentArity.ZeroOrOne };
+
+    /// <summary>--resume: continue the interrupted run of the same command (its staging, or its flags marker).</summary>
+    public static Option<bool> Resume() =>
+        Bool("--resume", "Continue an interrupted run of this same command: keep what it completed, run the rest", false);
+}
+
+/// <summary>The options of a Multi-MS output made from a plain MS: createmms, separationaxis, numsubms.</summary>
+public sealed class MmsOutputOptions(string createMmsDescription, bool createMmsDefault)
+{
+    public readonly Option<bool> CreateMms = Options.Bool("--createmms", createMmsDescription, createMmsDefault);
+    public readonly Option<string> SeparationAxis = Options.Text("--separationaxis", "auto, scan, spw or baseline", "auto");
+    public readonly Option<string> NumSubMs = Options.Text("--numsubms", "Number of sub-MSs, or 'auto' (worker ranks; 8 without MPI)", "auto");
+
+    public Option[] All => [CreateMms, SeparationAxis, NumSubMs];
 }

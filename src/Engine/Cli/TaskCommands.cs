@@ -1,8 +1,12 @@
 using System.CommandLine;
+using MmsMpi.Runtime;
+using MmsMpi.Tasks.Flagging;
+using MmsMpi.Tasks.Partition;
+using MmsMpi.Tasks.Transform;
 
 namespace MmsMpi.Cli;
 
-/// <summary>The task commands of the CLI, in the order `--help` lists them.</summary>
+/// <summary>The task commands of the CLI, in the order `--help` lists them, and the job types their tasks send to workers.</summary>
 public static class TaskCommands
 {
     public static IEnumerable<Command> All() =>
@@ -16,4 +20,15 @@ public static class TaskCommands
         TransformCommands.HanningSmooth(),
         FlagCommands.FlagData(), FlagCommands.FlagManager(),
     ];
+
+    /// <summary>Every task registers its own jobs; every rank knows them before the first message.</summary>
+    public static JobTypes JobTypes()
+    {
+        var types = new JobTypes();
+        PartitionTask.Register(types);
+        MsTransformTask.Register(types);
+        FlagDataTask.Register(types);
+        FlagManagerTask.Register(types);
+        return types;
+    }
 }

@@ -4,26 +4,49 @@ using MmsMpi.Runtime;
 namespace MmsMpi.Cli;
 
 /// <summary>
-/// Runs a task's coordinator code with the process's cluster and turns failures into CASA-like one-line
-/// errors on stderr with exit code 1.
+/// Runs every command's coordinator code with the process's cluster and turns failures into CASA-like one-line
+/// errors on stderr: exit 1 for an input or I/O error, 128 + signal for an interrupted run, and for anything else
+/// "internal error" with the file that holds the full trace. No stack trace ever reaches the terminal.
 /// </summary>
 public static class TaskHost
 {
     /// <summary>The cluster of this process: set by Program (MPI coordinator) or a local one.</summary>
     public static ICluster Cluster { get; set; } = new LocalCluster();
 
-    public static int Run(Action<ICluster> task)
+    public static int Run(Action<TaskContext> task, bool resume = false)
     {
         try
         {
-            task(Cluster);
+            task(new TaskContext(Cluster, resume, Interruption.Token));
             return 0;
         }
-        catch (Exception e) when (e is UserError or CasacoreException or IOException or UnauthorizedAccessException)
+        catch (InterruptedError e)
         {
-            Console.Error.WriteLine($"ERROR: {OneLine(e.Message)}");
-            return 1;
+            return Fail(e.Message, e.ExitCode);
         }
+        catch (UserError e)
+        {
+            return Fail(e.Message, 1);
+        }
+        catch (Exception e) when (NoSpace.Is(e))
+        {
+            return Fail($"no space left on device ({e.Message.Split('\n')[0].Trim()})", 1);
+        }
+        catch (Exception e) when (e is CasacoreException or IOException or UnauthorizedAccessException)
+        {
+            return Fail(e.Message, 1);
+        }
+        catch (Exception e)
+        {
+            return Fail($"internal error: {e.Message} (the full trace is in {Log.WriteTrace(e)})", 1);
+        }
+    }
+
+    /// <summary>Prints the one ERROR line; returns the exit code.</summary>
+    public static int Fail(string message, int exitCode)
+    {
+        Console.Error.WriteLine($"ERROR: {OneLine(message)}");
+        return exitCode;
     }
 
     private static string OneLine(string message) => string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));

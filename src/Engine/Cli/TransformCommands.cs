@@ -1,25 +1,27 @@
 using System.CommandLine;
 using MmsMpi.Heuristics;
-using MmsMpi.Transform;
+using MmsMpi.Tasks.Transform;
 
 namespace MmsMpi.Cli;
 
 /// <summary>`mstransform` and its thin front ends `split` and `hanningsmooth`, mapped onto it as CASA's tasks do.</summary>
 public static class TransformCommands
 {
-    /// <summary>The options every transformation front end has: vis, outputvis, datacolumn, keepflags, selection.</summary>
+    /// <summary>The options every transformation front end has: vis, outputvis, datacolumn, keepflags, keepmms, resume, selection.</summary>
     private sealed class Common(string defaultDataColumn)
     {
         public readonly Option<string> Vis = Options.Text("--vis", "Input MS or Multi-MS", required: true);
         public readonly Option<string> OutputVis = Options.Text("--outputvis", "Output MS or Multi-MS (must not exist)", required: true);
         public readonly Option<string> DataColumn = Options.Text("--datacolumn", "data, corrected, model, data,model,corrected or all", defaultDataColumn);
         public readonly Option<bool> KeepFlags = Options.Bool("--keepflags", "Keep rows that are entirely flagged", true);
+        public readonly Option<bool> KeepMms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
+        public readonly Option<bool> Resume = Options.Resume();
         public readonly SelectionOptions Selection = new();
 
         public Command Command(string name, string description, params Option[] more)
         {
             var c = new Command(name, description);
-            foreach (var o in new Option[] { Vis, OutputVis, DataColumn, KeepFlags }.Concat(more)) c.Add(o);
+            foreach (var o in new Option[] { Vis, OutputVis, DataColumn, KeepFlags, KeepMms, Resume }.Concat(more)) c.Add(o);
             Selection.AddTo(c);
             return c;
         }
@@ -27,15 +29,10 @@ public static class TransformCommands
         public TransformOptions Base(ParseResult r) => new() { DataColumn = r.GetValue(DataColumn)!, KeepFlags = r.GetValue(KeepFlags) };
 
         /// <summary>Runs the task; options are built inside the error handler, so a bad value is a one-line error too.</summary>
-        public int Run(ParseResult r, Func<TransformOptions> options, TransformTask task, bool createMms = false, string axis = "auto", string numSubMs = "auto", bool keepMms = true) =>
-            TaskHost.Run(cluster =>
-            {
-                var s = new MsTransformTask(cluster).Run(new MsTransformParams(r.GetValue(Vis)!, r.GetValue(OutputVis)!, Selection.Read(r), options(),
-                    task, createMms, axis, numSubMs, keepMms));
-                Console.WriteLine(s.SubMss > 0
-                    ? $"Created {s.OutputVis} with {s.SubMss} sub-MSs, {s.Rows} rows in {s.Seconds:F1} s"
-                    : $"Created {s.OutputVis} (plain MS), {s.Rows} rows in {s.Seconds:F1} s");
-            });
+        public int Run(ParseResult r, Func<TransformOptions> options, TransformTask task, MmsOutputOptions? mms = null) =>
+            TaskHost.Run(context => Console.WriteLine(new MsTransformTask(context, new MsTransformParams(r.GetValue(Vis)!, r.GetValue(OutputVis)!,
+                Selection.Read(r), options(), task, mms is not null && r.GetValue(mms.CreateMms), mms is null ? "auto" : r.GetValue(mms.SeparationAxis)!,
+                mms is null ? "auto" : r.GetValue(mms.NumSubMs)!, r.GetValue(KeepMms))).Run()), r.GetValue(Resume));
     }
 
     public static Command MsTransform()
@@ -49,21 +46,18 @@ public static class TransformCommands
         var timespan = Options.Text("--timespan", "Average across scan, state and/or field (comma list)", "");
         var maxuvw = new Option<double>("--maxuvwdistance") { Description = "Close a time bin when the uvw moves more than this (m)" };
         var usewt = Options.Bool("--usewtspectrum", "Write WEIGHT_SPECTRUM and SIGMA_SPECTRUM", false);
-        var createmms = Options.Bool("--createmms", "Write a Multi-MS from an MS (partition, then transform each sub-MS)", false);
-        var axis = Options.Text("--separationaxis", "auto, scan, spw or baseline (with --createmms)", "auto");
-        var numsubms = Options.Text("--numsubms", "Number of sub-MSs or 'auto' (with --createmms)", "auto");
-        var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
+        var mms = new MmsOutputOptions("Write a Multi-MS from an MS (partition, then transform each sub-MS)", false);
         var combinespws = Options.Bool("--combinespws", "Combine the selected spws into one", false);
         var regrid = new RegridOptions();
         var command = common.Command("mstransform", "Select, average, smooth, regrid an MS or a Multi-MS (sub-MSs in parallel)",
-            [chanaverage, chanbin, hanning, timeaverage, timebin, timespan, maxuvw, usewt, combinespws, createmms, axis, numsubms, keepmms, .. regrid.All]);
+            [chanaverage, chanbin, hanning, timeaverage, timebin, timespan, maxuvw, usewt, combinespws, .. mms.All, .. regrid.All]);
         command.SetAction(r => common.Run(r, () => regrid.Apply(common.Base(r), r) with
         {
-            ChanAverage = r.GetValue(chanaverage), ChanBin = TransformOptions.ParseChanBin(r.GetValue(chanbin)!), Hanning = r.GetValue(hanning),
+            ChanAverage = r.GetValue(chanaverage), ChanBin = TransformOptions.ParseChanBin(r.GetValue(chanbin)!, "chanbin"), Hanning = r.GetValue(hanning),
             TimeAverage = r.GetValue(timeaverage), TimeBinSeconds = TransformOptions.ParseSeconds(r.GetValue(timebin)!),
             TimeSpanText = r.GetValue(timespan)!, MaxUvwDistance = r.GetValue(maxuvw), UseWeightSpectrum = r.GetValue(usewt),
             CombineSpws = r.GetValue(combinespws),
-        }, TransformTask.MsTransform, r.GetValue(createmms), r.GetValue(axis)!, r.GetValue(numsubms)!, r.GetValue(keepmms)));
+        }, TransformTask.MsTransform, mms));
         return command;
     }
 
@@ -74,17 +68,16 @@ public static class TransformCommands
         var width = Options.Text("--width", "Channels to average: one value or one per selected spw", "1");
         var timebin = Options.Text("--timebin", "Averaging time, e.g. '10s' ('0s': none)", "0s");
         var combine = Options.Text("--combine", "Average across scan, state and/or field", "");
-        var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
-        var command = common.Command("split", "Split out (and average) a selection of an MS or Multi-MS", width, timebin, combine, keepmms);
+        var command = common.Command("split", "Split out (and average) a selection of an MS or Multi-MS", width, timebin, combine);
         command.SetAction(r => common.Run(r, () =>
         {
-            var bins = TransformOptions.ParseChanBin(r.GetValue(width)!);
+            var bins = TransformOptions.ParseChanBin(r.GetValue(width)!, "width");
             double seconds = TransformOptions.ParseSeconds(r.GetValue(timebin)!);
             return common.Base(r) with
             {
                 ChanAverage = bins.Any(b => b > 1), ChanBin = bins, TimeAverage = seconds > 0, TimeBinSeconds = seconds, TimeSpanText = r.GetValue(combine)!,
             };
-        }, TransformTask.Split, keepMms: r.GetValue(keepmms)));
+        }, TransformTask.Split));
         return command;
     }
 
@@ -96,14 +89,13 @@ public static class TransformCommands
     {
         var common = new Common("all");
         var hanning = Options.Bool("--hanning", "Hanning-smooth before regridding", false);
-        var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
         var regrid = new RegridOptions();
         var command = common.Command("cvel2", "Regrid the spectral axis, combining the selected spws",
-            [hanning, keepmms, .. regrid.All.Where(o => o != regrid.RegridMs && o != regrid.NSpw)]);
+            [hanning, .. regrid.All.Where(o => o != regrid.RegridMs && o != regrid.NSpw)]);
         command.SetAction(r => common.Run(r, () => regrid.Apply(common.Base(r), r) with
         {
             RegridMs = true, CombineSpws = true, NSpw = 1, KeepFlags = false, Hanning = r.GetValue(hanning),
-        }, TransformTask.Cvel2, keepMms: r.GetValue(keepmms)));
+        }, TransformTask.Cvel2));
         return command;
     }
 
@@ -111,8 +103,7 @@ public static class TransformCommands
     public static Command HanningSmooth()
     {
         var common = new Common("all");
-        var keepmms = Options.Bool("--keepmms", "With an MMS input, write an MMS (false: a plain MS)", true);
-        var command = common.Command("hanningsmooth", "Hanning-smooth the channels of an MS or Multi-MS", keepmms);
+        var command = common.Command("hanningsmooth", "Hanning-smooth the channels of an MS or Multi-MS");
         command.SetAction(r => common.Run(r, () =>
         {
             var options = common.Base(r) with { Hanning = true };
@@ -120,7 +111,7 @@ public static class TransformCommands
                 return options;
             Log.For<MsTransformTask>().Warn("Input CORRECTED_DATA does not exist. Will use DATA");
             return options with { DataColumn = "data" };
-        }, TransformTask.HanningSmooth, keepMms: r.GetValue(keepmms)));
+        }, TransformTask.HanningSmooth));
         return command;
     }
 

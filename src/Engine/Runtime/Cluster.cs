@@ -9,8 +9,14 @@ public interface ICluster
     /// <summary>Worker ranks available (0 when running without mpiexec).</summary>
     int Workers { get; }
 
-    /// <summary>Runs every job; onDone is called on the coordinator as each one finishes.</summary>
-    IReadOnlyList<JobResult> Run(IReadOnlyList<Job> jobs, Action<int, JobResult> onDone);
+    /// <summary>
+    /// Runs the jobs; onDone is called on the coordinator as each one finishes. Once cancel is set no new job starts
+    /// and the jobs not started get an interrupted result.
+    /// </summary>
+    IReadOnlyList<JobResult> Run(IReadOnlyList<Job> jobs, Action<int, JobResult> onDone, CancellationToken cancel);
+
+    /// <summary>Returns once every worker is known to be alive (before an output is published).</summary>
+    void ConfirmWorkersAlive(CancellationToken cancel);
 }
 
 /// <summary>No MPI: the same jobs, sequentially, in this process.</summary>
@@ -18,12 +24,14 @@ public sealed class LocalCluster : ICluster
 {
     public int Workers => 0;
 
-    public IReadOnlyList<JobResult> Run(IReadOnlyList<Job> jobs, Action<int, JobResult> onDone)
+    public void ConfirmWorkersAlive(CancellationToken cancel) { }
+
+    public IReadOnlyList<JobResult> Run(IReadOnlyList<Job> jobs, Action<int, JobResult> onDone, CancellationToken cancel)
     {
         var results = new JobResult[jobs.Count];
         for (int i = 0; i < jobs.Count; i++)
         {
-            results[i] = JobRunner.RunSafely(jobs[i]);
+            results[i] = JobRunner.RunSafely(jobs[i], cancel);
             onDone(i, results[i]);
         }
         return results;
@@ -33,14 +41,17 @@ public sealed class LocalCluster : ICluster
 public static class JobRunner
 {
     /// <summary>Runs a job, turning any exception into a failed result (the coordinator decides what to do).</summary>
-    public static JobResult RunSafely(Job job)
+    public static JobResult RunSafely(Job job, CancellationToken cancel)
     {
+        if (cancel.IsCancellationRequested) return JobResult.Failed(new OperationCanceledException());
         try
         {
-            return job.Run();
+            return job.Run(cancel);
         }
         catch (Exception e)
         {
+            if (e is not (UserError or OperationCanceledException or Casacore.CasacoreException or IOException))
+                Log.For<Job>().Error(e, $"{job.Name}: internal error");
             return JobResult.Failed(e);
         }
     }

@@ -8,6 +8,7 @@ internal static class Tags
     public const int Job = 1;
     public const int Result = 2;
     public const int Stop = 3;
+    public const int Ping = 4;
 }
 
 /// <summary>
@@ -20,21 +21,52 @@ public sealed class MpiCluster(MpiComm comm) : ICluster
 
     public int Workers => comm.Size - 1;
 
-    public IReadOnlyList<JobResult> Run(IReadOnlyList<Job> jobs, Action<int, JobResult> onDone)
+    /// <summary>How long rank 0 waits for busy workers after a stop request before it aborts the whole job.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
+    public IReadOnlyList<JobResult> Run(IReadOnlyList<Job> jobs, Action<int, JobResult> onDone, CancellationToken cancel)
     {
         var results = new JobResult?[jobs.Count];
         int next = 0, running = 0;
         for (int worker = 1; worker <= Workers && next < jobs.Count; worker++, running++)
             Send(worker, next++, jobs);
+        DateTime? stopAsked = null;
         while (running > 0)
         {
-            var reply = JobWire.Decode<WorkerReply>(Idle.Receive(comm, MpiComm.Any, Tags.Result, out int from, out _));
+            if (cancel.IsCancellationRequested)
+            {
+                stopAsked ??= DateTime.UtcNow;
+                // The workers stop after their current chunk when the signal reached them too (mpiexec forwards it);
+                // when only rank 0 was signalled they would run their jobs to the end: end the job instead.
+                if (DateTime.UtcNow - stopAsked > Grace)
+                {
+                    Logger.Warn($"{running} worker(s) still busy {Grace.TotalSeconds:F0} s after the stop request: aborting the MPI job");
+                    comm.Abort(Interruption.ExitCode);
+                }
+            }
+            var message = Idle.TryReceive(comm, MpiComm.Any, Tags.Result, out int from, TimeSpan.FromMilliseconds(200));
+            if (message is null) continue;
+            var reply = JobWire.Decode<WorkerReply>(message);
             running--;
             results[reply.JobIndex] = reply.Result;
             onDone(reply.JobIndex, reply.Result);
-            if (next < jobs.Count) { Send(from, next++, jobs); running++; }
+            if (next < jobs.Count && !cancel.IsCancellationRequested) { Send(from, next++, jobs); running++; }
         }
-        return results.Select(r => r!).ToList();
+        return results.Select(r => r ?? JobResult.Failed(new OperationCanceledException())).ToList();
+    }
+
+    /// <summary>
+    /// Every worker answers a ping before rank 0 publishes: a worker that died after its last result (kill -9, a lost
+    /// node) makes mpiexec end the job while rank 0 waits here, so nothing is published by a job that fails.
+    /// </summary>
+    public void ConfirmWorkersAlive(CancellationToken cancel)
+    {
+        for (int worker = 1; worker <= Workers; worker++) comm.Send([], worker, Tags.Ping);
+        for (int answered = 0; answered < Workers;)
+        {
+            if (Idle.TryReceive(comm, MpiComm.Any, Tags.Ping, out _, TimeSpan.FromMilliseconds(200)) is not null) answered++;
+            else if (cancel.IsCancellationRequested) throw new InterruptedError(Interruption.Signal);
+        }
     }
 
     /// <summary>Tells every worker to leave its loop; called once when the coordinator is done.</summary>
@@ -61,6 +93,19 @@ internal static class Idle
         while (!comm.Probe(source, tag, out from, out gotTag, out _)) Thread.Sleep(1);
         return comm.Receive(from, gotTag, out from, out gotTag);
     }
+
+    /// <summary>The next message, or null when none came within the timeout (the coordinator then checks for a stop).</summary>
+    public static byte[]? TryReceive(MpiComm comm, int source, int tag, out int from, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        int gotTag;
+        while (!comm.Probe(source, tag, out from, out gotTag, out _))
+        {
+            if (DateTime.UtcNow > until) return null;
+            Thread.Sleep(1);
+        }
+        return comm.Receive(from, gotTag, out from, out _);
+    }
 }
 
 internal sealed record JobRequest(int JobIndex, Job Job);
@@ -78,8 +123,9 @@ public static class Worker
         {
             var message = Idle.Receive(comm, 0, MpiComm.Any, out _, out int tag);
             if (tag == Tags.Stop) return;
+            if (tag == Tags.Ping) { comm.Send([], 0, Tags.Ping); continue; }
             var request = JobWire.Decode<JobRequest>(message);
-            var result = JobRunner.RunSafely(request.Job);
+            var result = JobRunner.RunSafely(request.Job, Interruption.Token);
             comm.Send(JobWire.Encode(new WorkerReply(request.JobIndex, result)), 0, Tags.Result);
         }
     }

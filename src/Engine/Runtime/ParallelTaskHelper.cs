@@ -1,0 +1,91 @@
+using System.Diagnostics;
+
+namespace MmsMpi.Runtime;
+
+/// <summary>How a task runs: its cluster, whether it resumes an interrupted run, and the stop request it honours.</summary>
+public sealed record TaskContext(ICluster Cluster, bool Resume = false, CancellationToken Cancel = default);
+
+/// <summary>
+/// The design document's ParallelTaskHelper cycle, which every task runs on: initialize (validate parameters and
+/// inputs, absolute paths), generateJobs, executeJobs (the cluster's dynamic queue; a failure names its job), and
+/// postExecution (consolidate the results; publish or finish the bookkeeping). A task object runs once.
+/// </summary>
+public abstract class ParallelTaskHelper<TResult>(TaskContext context)
+{
+    protected readonly Stopwatch Clock = new();
+
+    protected TaskContext Context => context;
+
+    protected ICluster Cluster => context.Cluster;
+
+    protected NLog.Logger Logger => NLog.LogManager.GetLogger(GetType().Name);
+
+    public virtual TResult Run()
+    {
+        Clock.Start();
+        Initialize();
+        var jobs = GenerateJobs();
+        var results = ExecuteJobs(jobs);
+        ThrowIfInterrupted();
+        return PostExecution(results);
+    }
+
+    protected abstract void Initialize();
+
+    protected abstract IReadOnlyList<Job> GenerateJobs();
+
+    protected abstract TResult PostExecution(IReadOnlyList<JobResult> results);
+
+    /// <summary>A job completed by an earlier run of this command (resume), or null to run it.</summary>
+    protected virtual JobResult? Kept(Job job) => null;
+
+    /// <summary>Called on the coordinator as each job completes, before the next result is taken.</summary>
+    protected virtual void Completed(Job job, JobResult result) { }
+
+    /// <summary>What the message of an interrupted run tells the user to do.</summary>
+    protected virtual string ResumeHint => "rerun with --resume to continue";
+
+    /// <summary>
+    /// Runs jobs on the cluster (those kept from an earlier run are not run again) and returns every result in job
+    /// order. A stop request (signal) or an interrupted worker ends the run as interrupted; the first failed job as
+    /// "NAME failed: error".
+    /// </summary>
+    protected IReadOnlyList<JobResult> ExecuteJobs(IReadOnlyList<Job> jobs)
+    {
+        var results = new JobResult[jobs.Count];
+        var todo = new List<int>();
+        for (int i = 0; i < jobs.Count; i++)
+            if (Kept(jobs[i]) is { } kept) results[i] = kept;
+            else todo.Add(i);
+        if (todo.Count < jobs.Count) Logger.Info($"{jobs.Count - todo.Count} of {jobs.Count} job(s) completed by the interrupted run are kept");
+        int done = jobs.Count - todo.Count;
+        long rows = 0;
+        var clock = Stopwatch.StartNew();
+        var ran = Cluster.Run(todo.Select(i => jobs[i]).ToList(), (k, r) =>
+        {
+            var job = jobs[todo[k]];
+            if (r.Error is not null)
+            {
+                if (r.InterruptedBy == 0) Logger.Error($"{job.Name} failed: {r.Error}");
+                return;
+            }
+            Completed(job, r);
+            rows += r.Rows;
+            Logger.Info($"{job.Name} done: job {++done}/{jobs.Count} ({rows} rows, {rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):F0} rows/s)");
+        }, Context.Cancel);
+        for (int k = 0; k < todo.Count; k++) results[todo[k]] = ran[k];
+
+        var interrupted = results.FirstOrDefault(r => r.InterruptedBy != 0);
+        if (interrupted is not null) throw new InterruptedError(interrupted.InterruptedBy, ResumeHint);
+        ThrowIfInterrupted();
+        int failed = Array.FindIndex(results, r => r.Error is not null);
+        if (failed >= 0) throw new UserError($"{jobs[failed].Name} failed: {results[failed].Error}");
+        return results;
+    }
+
+    /// <summary>Ends the run as interrupted when a stop was requested (called where stopping is safe).</summary>
+    protected void ThrowIfInterrupted()
+    {
+        if (Context.Cancel.IsCancellationRequested) throw new InterruptedError(Interruption.Signal, ResumeHint);
+    }
+}

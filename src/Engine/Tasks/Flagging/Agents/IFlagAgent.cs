@@ -1,0 +1,43 @@
+namespace MmsMpi.Tasks.Flagging.Agents;
+
+/// <summary>
+/// What an agent reads besides FLAG: scalar int/double columns, visibility datacolumns, UVW, and whether it needs a
+/// whole scan of a DDI in one block (time-frequency agents).
+/// </summary>
+public sealed class FlagNeeds
+{
+    public HashSet<string> Ints { get; } = [];
+    public HashSet<string> Doubles { get; } = [];
+    public HashSet<string> VisColumns { get; } = [];
+    public bool Uvw { get; init; }
+    public bool WholeScans { get; init; }
+
+    public static FlagNeeds Of(IEnumerable<string> ints, IEnumerable<string> doubles, IEnumerable<string> vis, bool wholeScans = false, bool uvw = false)
+    {
+        var n = new FlagNeeds { WholeScans = wholeScans, Uvw = uvw };
+        n.Ints.UnionWith(ints);
+        n.Doubles.UnionWith(doubles);
+        n.VisColumns.UnionWith(vis);
+        return n;
+    }
+
+    public static FlagNeeds Union(IEnumerable<FlagNeeds> all)
+    {
+        var list = all.ToList();
+        return Of(list.SelectMany(n => n.Ints), list.SelectMany(n => n.Doubles), list.SelectMany(n => n.VisColumns), list.Any(n => n.WholeScans),
+            list.Any(n => n.Uvw));
+    }
+}
+
+/// <summary>
+/// One flag command at work on one MS (CASA's FlagAgentBase subclasses): it sees every block in table order, with the
+/// cells its command selected, changes flags through the block, and reports what it did.
+/// </summary>
+public interface IFlagAgent
+{
+    FlagNeeds Needs { get; }
+
+    void Process(FlagBlock block, BlockCells cells);
+
+    CommandReport Report();
+}

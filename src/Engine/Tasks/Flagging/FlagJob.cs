@@ -1,0 +1,43 @@
+using MmsMpi.Tasks.Flagging.Agents;
+using MmsMpi.Runtime;
+
+namespace MmsMpi.Tasks.Flagging;
+
+/// <summary>The two passes of flagdata over each MS: the pre-sweep (quack's scan bounds, shadowed antennas), then the flagging.</summary>
+public enum FlagPassKind { Sweep, Flag }
+
+/// <summary>
+/// flagdata's work on one MS or sub-MS, run on a worker: the commands (all of them, so every job sees the same list),
+/// the pass and whether to write (never in the sweep); its <see cref="FlagJobReport"/> (summaries, sweep results) goes
+/// back to the coordinator as the job result's report. In the flag pass, quack and
+/// shadow commands get the sweep reports merged by the coordinator over the whole data set (one per command).
+/// </summary>
+public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, FlagPassKind Pass, bool Write,
+    IReadOnlyList<CommandReport>? Sweep = null) : Job
+{
+    public override string Name => Path.GetFileName(Ms);
+
+    public override JobResult Run(CancellationToken cancel)
+    {
+        var report = FlagPass.Run(Ms, Commands, AgentFor, Write, cancel);
+        return new JobResult(report.Rows, report);
+    }
+
+    private IFlagAgent? AgentFor(int index, MsFlagLayout layout)
+    {
+        var c = Commands[index];
+        if (Pass == FlagPassKind.Sweep)
+            return c.Quack is { } q ? new ScanBoundsAgent(q.Increment) : c.Shadow is { } s ? new ShadowSweepAgent(s, layout) : null;
+        return c.Mode switch
+        {
+            FlagMode.Manual => new ManualAgent(true, c.AutoCorr, layout),
+            FlagMode.Unflag => new ManualAgent(false, false, layout),
+            FlagMode.Clip => new ClipAgent(c.Clip!, layout),
+            FlagMode.Quack => new QuackAgent(c.Quack!, Sweep?[index].ScanBounds ?? []),
+            FlagMode.Shadow => new ShadowAgent(Sweep?[index].Shadowed ?? []),
+            FlagMode.Elevation => new ElevationAgent(c.Elevation!, layout),
+            FlagMode.Summary => new SummaryAgent(c.Summary!, layout),
+            _ => new TfcropAgent(c.Tfcrop!, layout),
+        };
+    }
+}

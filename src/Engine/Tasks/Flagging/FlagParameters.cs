@@ -1,0 +1,179 @@
+using System.Globalization;
+using MmsMpi.Casacore;
+
+namespace MmsMpi.Tasks.Flagging;
+
+/// <summary>
+/// Builds a <see cref="FlagCommand"/> from CASA parameter names and their text values, for the command line and for
+/// list files alike, with flagdata's defaults (flagdata.xml). A parameter that does not belong to the mode, a value of
+/// the wrong type or out of range is an error: a typo must never turn into flagging everything.
+/// </summary>
+public static class FlagParameters
+{
+    public static readonly string[] SelectionKeys =
+        ["field", "spw", "scan", "antenna", "timerange", "correlation", "intent", "observation", "array", "uvrange", "feed", "taql"];
+
+    private static readonly string[] Common = ["mode", "reason"];
+
+    private static readonly Dictionary<FlagMode, string[]> ModeKeys = new()
+    {
+        [FlagMode.Manual] = ["autocorr"],
+        [FlagMode.Unflag] = [],
+        [FlagMode.Clip] = ["datacolumn", "clipminmax", "clipoutside", "clipzeros"],
+        [FlagMode.Quack] = ["quackinterval", "quackmode", "quackincrement"],
+        [FlagMode.Shadow] = ["tolerance", "addantenna"],
+        [FlagMode.Elevation] = ["lowerlimit", "upperlimit"],
+        [FlagMode.Summary] = ["spwchan", "spwcorr", "basecnt", "fieldcnt", "name", "minrel", "maxrel", "minabs", "maxabs"],
+        [FlagMode.Tfcrop] = ["datacolumn", "timecutoff", "freqcutoff", "timefit", "freqfit", "maxnpieces", "flagdimension",
+            "usewindowstats", "halfwin", "extendflags", "ntime", "combinescans"],
+    };
+
+    /// <summary>The mode names CASA accepts (plus the alias manualflag); 'list' is handled by the task.</summary>
+    public static FlagMode ParseMode(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "manual" or "manualflag" => FlagMode.Manual,
+        "unflag" => FlagMode.Unflag,
+        "clip" => FlagMode.Clip,
+        "quack" => FlagMode.Quack,
+        "shadow" => FlagMode.Shadow,
+        "elevation" => FlagMode.Elevation,
+        "summary" => FlagMode.Summary,
+        "tfcrop" => FlagMode.Tfcrop,
+        "rflag" or "antint" or "extend" or "display" =>
+            throw new UserError($"mode '{text}' is not supported by MmsMpi flagdata (supported: manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, list)"),
+        _ => throw new UserError($"unknown mode '{text}': use manual, unflag, clip, quack, shadow, elevation, summary, tfcrop or list"),
+    };
+
+    /// <summary>Builds and validates one command; text is how it reads for messages.</summary>
+    public static FlagCommand Build(IReadOnlyDictionary<string, string> p, string text)
+    {
+        var mode = ParseMode(p.GetValueOrDefault("mode", "manual"));
+        foreach (var key in p.Keys.Where(k => !Common.Contains(k) && !SelectionKeys.Contains(k) && !ModeKeys[mode].Contains(k)))
+            throw new UserError($"parameter '{key}' does not apply to mode '{mode.ToString().ToLowerInvariant()}' (in: {text})");
+        string S(string key, string dflt = "") => p.TryGetValue(key, out var v) ? v : dflt;
+        bool expressionMode = mode is FlagMode.Clip or FlagMode.Tfcrop;
+        var selection = new SelectionExprs(S("field"), S("spw"), S("scan"), S("antenna"), S("timerange"),
+            expressionMode ? "" : S("correlation"), S("intent"), S("observation"), S("array"), S("uvrange"), S("feed"), S("taql"));
+        var command = new FlagCommand { Mode = mode, Selection = selection, Reason = S("reason"), Text = text };
+        return mode switch
+        {
+            FlagMode.Manual => command with { AutoCorr = Bool(p, "autocorr", false) },
+            FlagMode.Clip => command with { Clip = ClipOf(p, S("correlation")) },
+            FlagMode.Quack => command with { Quack = QuackOf(p) },
+            FlagMode.Shadow => command with
+            {
+                Shadow = new ShadowSpec(Number(p, "tolerance", 0.0)) { Extra = p.TryGetValue("addantenna", out var file) ? AddAntenna.Read(file) : [] },
+            },
+            FlagMode.Elevation => command with { Elevation = ElevationOf(p) },
+            FlagMode.Summary => command with { Summary = SummaryOf(p) },
+            FlagMode.Tfcrop => command with { Tfcrop = TfcropOf(p, S("correlation")) },
+            _ => command,
+        };
+    }
+
+    private static ElevationSpec ElevationOf(IReadOnlyDictionary<string, string> p)
+    {
+        var spec = new ElevationSpec(Number(p, "lowerlimit", 0.0), Number(p, "upperlimit", 90.0));
+        return spec.LowerLimit <= spec.UpperLimit ? spec
+            : throw new UserError($"elevation: lowerlimit {spec.LowerLimit} is above upperlimit {spec.UpperLimit}");
+    }
+
+    private static ClipSpec ClipOf(IReadOnlyDictionary<string, string> p, string correlation)
+    {
+        var column = DataColumn(p.GetValueOrDefault("datacolumn", "DATA"));
+        var minMax = Numbers(p, "clipminmax");
+        if (minMax is not null && minMax.Length != 2)
+            throw new UserError($"clipminmax must be [] or [min,max], got '{p["clipminmax"]}'");
+        if (minMax is [var lo, var hi] && lo > hi)
+            throw new UserError($"clipminmax [{lo},{hi}]: min is larger than max");
+        return new ClipSpec(column, minMax is { Length: 2 } ? minMax : null, Bool(p, "clipoutside", true), Bool(p, "clipzeros", false),
+            VisExpression.Parse(correlation, FlagColumns.IsFloat(column)));
+    }
+
+    private static QuackSpec QuackOf(IReadOnlyDictionary<string, string> p)
+    {
+        double interval = Number(p, "quackinterval", 1.0);
+        if (!(interval > 0)) throw new UserError("Parameter 'quackinterval' must be greater than zero.");
+        return new QuackSpec(interval, QuackRule.ParseMode(p.GetValueOrDefault("quackmode", "beg")), Bool(p, "quackincrement", false));
+    }
+
+    private static SummarySpec SummaryOf(IReadOnlyDictionary<string, string> p)
+    {
+        var s = new SummarySpec(Bool(p, "spwchan", false), Bool(p, "spwcorr", false), Bool(p, "basecnt", false), Bool(p, "fieldcnt", false),
+            p.GetValueOrDefault("name", "Summary"), Number(p, "minrel", 0.0), Number(p, "maxrel", 1.0), Number(p, "minabs", 0), Number(p, "maxabs", -1));
+        if (s.MinRel < 0 || s.MaxRel > 1 || s.MinRel > s.MaxRel)
+            throw new UserError($"minrel/maxrel must satisfy 0 <= minrel <= maxrel <= 1 (got {s.MinRel}, {s.MaxRel})");
+        if (s.MinAbs < 0) throw new UserError($"minabs must be >= 0 (got {s.MinAbs})");
+        return s;
+    }
+
+    private static TfcropSpec TfcropOf(IReadOnlyDictionary<string, string> p, string correlation)
+    {
+        var column = DataColumn(p.GetValueOrDefault("datacolumn", "DATA"));
+        Require(p, "ntime", "scan");
+        Require(p, "combinescans", "false");
+        var spec = new TfcropSpec(column, VisExpression.Parse(correlation, FlagColumns.IsFloat(column)), Number(p, "timecutoff", 4.0),
+            Number(p, "freqcutoff", 3.0), Fit(p, "timefit", "line"), Fit(p, "freqfit", "poly"), (int)Number(p, "maxnpieces", 7),
+            p.GetValueOrDefault("flagdimension", "freqtime").Trim().ToLowerInvariant(), p.GetValueOrDefault("usewindowstats", "none").Trim().ToLowerInvariant(),
+            (int)Number(p, "halfwin", 1), Bool(p, "extendflags", true));
+        if (spec.TimeCutoff <= 0 || spec.FreqCutoff <= 0) throw new UserError("timecutoff and freqcutoff must be > 0");
+        if (spec.MaxNPieces is < 1 or > 9) throw new UserError($" Unsupported maxnpieces : {spec.MaxNPieces}. Supported values: 1-9");
+        if (spec.FlagDimension is not ("freqtime" or "timefreq" or "freq" or "time"))
+            throw new UserError($"Unsupported flagdimension: {spec.FlagDimension}. Supported modes: time,freq,timefreq,freqtime");
+        if (spec.WindowStats is not ("none" or "sum" or "std" or "both"))
+            throw new UserError($"Unsupported usewindowstats: {spec.WindowStats}. Supported modes : none,sum,std,both");
+        if (spec.HalfWin is < 1 or > 3) throw new UserError($"Unsupported halfwin: {spec.HalfWin}. Supported values : 1,2,3");
+        return spec;
+    }
+
+    private static bool Fit(IReadOnlyDictionary<string, string> p, string key, string dflt) =>
+        p.GetValueOrDefault(key, dflt).Trim().ToLowerInvariant() switch
+        {
+            "poly" => true,
+            "line" => false,
+            var v => throw new UserError($"Unsupported {key}: {v}. Supported modes: line,poly"),
+        };
+
+    /// <summary>CASA's datacolumn names (case-insensitive): DATA, CORRECTED, MODEL, RESIDUAL, RESIDUAL_DATA, FLOAT_DATA, WEIGHT_SPECTRUM.</summary>
+    private static string DataColumn(string text)
+    {
+        var c = text.Trim().ToUpperInvariant();
+        return FlagColumns.Known.Contains(c) ? c
+            : throw new UserError($"unsupported datacolumn '{text}': use {string.Join(", ", FlagColumns.Known.Select(k => k.ToLowerInvariant()))}");
+    }
+
+    private static void Require(IReadOnlyDictionary<string, string> p, string key, string only)
+    {
+        if (p.TryGetValue(key, out var v) && !v.Trim().Equals(only, StringComparison.OrdinalIgnoreCase))
+            throw new UserError($"tfcrop {key} '{v}' is not supported (only '{only}')");
+    }
+
+    public static bool Bool(IReadOnlyDictionary<string, string> p, string key, bool dflt)
+    {
+        if (!p.TryGetValue(key, out var v)) return dflt;
+        return v.Trim().ToLowerInvariant() switch
+        {
+            "true" or "t" or "1" => true,
+            "false" or "f" or "0" => false,
+            _ => throw new UserError($"parameter '{key}' must be True or False, got '{v}'"),
+        };
+    }
+
+    public static double Number(IReadOnlyDictionary<string, string> p, string key, double dflt)
+    {
+        if (!p.TryGetValue(key, out var v)) return dflt;
+        return ParseNumber(key, v);
+    }
+
+    private static double ParseNumber(string key, string v) =>
+        double.TryParse(v.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+            ? d : throw new UserError($"parameter '{key}' must be a number, got '{v}'");
+
+    /// <summary>A list like [0,50] (brackets optional); '' or [] is null.</summary>
+    private static double[]? Numbers(IReadOnlyDictionary<string, string> p, string key)
+    {
+        if (!p.TryGetValue(key, out var v)) return null;
+        var inner = v.Trim().TrimStart('[').TrimEnd(']').Trim();
+        return inner.Length == 0 ? null : inner.Split(',').Select(x => ParseNumber(key, x)).ToArray();
+    }
+}

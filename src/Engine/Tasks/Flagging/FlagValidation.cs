@@ -1,0 +1,59 @@
+using MmsMpi.Casacore;
+
+namespace MmsMpi.Tasks.Flagging;
+
+/// <summary>
+/// The coordinator's checks of every command against the whole MS or MMS, before any flag is saved or written:
+/// data columns present, expression products available, selections accepted by MSSelection and not empty.
+/// A list command whose (valid) selection matches no data is skipped with a warning, as CASA skips such agents;
+/// a single command selecting nothing is an error.
+/// </summary>
+public static class FlagValidation
+{
+    private static readonly NLog.Logger Logger = Log.For<FlagDataTask>();
+
+    public static IReadOnlyList<FlagCommand> Check(CasaTable ms, IReadOnlyList<FlagCommand> commands, bool isList)
+    {
+        if (!ms.HasColumn("FLAG") || !ms.HasColumn("FLAG_ROW")) throw new UserError($"'{ms.Name}' has no FLAG and FLAG_ROW columns");
+        var layout = MsFlagLayout.Read(ms);
+        var kept = new List<FlagCommand>();
+        foreach (var c in commands)
+        {
+            string where = isList ? $" (in: {c.Text})" : "";
+            if (c.Clip is { } clip) CheckColumnAndExpression(ms, layout, clip.DataColumn, clip.Expression, where);
+            if (c.Tfcrop is { } tfcrop) CheckColumnAndExpression(ms, layout, tfcrop.DataColumn, tfcrop.Expression, where);
+            if (SelectedRows(ms, c, where) > 0) kept.Add(c);
+            else if (isList) Logger.Warn($"no data selected by \"{c.Text}\": command skipped");
+            else throw new UserError("the data selection selects no rows");
+        }
+        return kept.Count > 0 ? kept : throw new UserError("no command of the list selects any data");
+    }
+
+    private static long SelectedRows(CasaTable ms, FlagCommand c, string where)
+    {
+        if (c.Selection.IsEmpty) return ms.NRow;
+        try
+        {
+            using var selection = MsSelection.Apply(ms, c.Selection);
+            return selection.Rows.NRow;
+        }
+        catch (CasacoreException e)
+        {
+            throw new UserError($"data selection failed{where}: {e.Message.Split('\n')[0].Trim()}");
+        }
+    }
+
+    /// <summary>Every product named by the expression must exist (or be computable) in some polarization setup.</summary>
+    private static void CheckColumnAndExpression(CasaTable ms, MsFlagLayout layout, string datacolumn, VisExpression expression, string where)
+    {
+        try { FlagColumns.Require(datacolumn, ms.ColumnNames); }
+        catch (UserError e) { throw new UserError(e.Message + where); }
+        if (expression.IsAll) return;
+        foreach (var product in expression.Products)
+        {
+            var single = expression with { Products = [product] };
+            if (!layout.PolCorrTypes.Any(types => single.TermsFor(types).Count > 0))
+                throw new UserError($"Requested polarization parameter ({product}) not available{where}");
+        }
+    }
+}

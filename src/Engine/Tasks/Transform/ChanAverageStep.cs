@@ -1,0 +1,23 @@
+using MmsMpi.Casacore;
+using MmsMpi.Kernels;
+
+namespace MmsMpi.Tasks.Transform;
+
+/// <summary>
+/// Channel averaging (fact sheet §5.1): flag-aware weighted mean over chanbin channels (weights: the weight
+/// spectrum, so rows without WEIGHT_SPECTRUM average with their constant WEIGHT, i.e. unit weights as CASA);
+/// output weight spectrum = Σ unflagged weights; WEIGHT/SIGMA from it. chanbin per input DDI (1 = untouched).
+/// </summary>
+public sealed class ChanAverageStep(IReadOnlyDictionary<int, int> chanbinByDdi) : IVisStep
+{
+    public IEnumerable<VisChunk> Process(VisChunk c)
+    {
+        int bin = chanbinByDdi.GetValueOrDefault(c.Ddi, 1);
+        if (bin <= 1) return [c];
+        var o = c.WithCells(ChannelAverage.OutputChannels(c.NChan, bin));
+        foreach (var (col, data) in c.Vis)
+            ChannelAverage.Run(data, c.Flag, c.WeightSpectrum, c.NRow, c.NChan, c.NCorr, bin, o.Vis[col], o.Flag, o.WeightSpectrum);
+        o.DeriveRowWeights();
+        return [o];
+    }
+}

@@ -1,0 +1,162 @@
+using System.Runtime.InteropServices;
+using MmsMpi.Casacore;
+using MmsMpi.Kernels;
+
+namespace MmsMpi.Tasks.Transform;
+
+/// <summary>
+/// How one input DDI is regridded: its channel frequencies in the input frame, the output grid in the output frame
+/// (built once at the reference epoch), and where/when to convert.
+/// </summary>
+public sealed record RegridPlan(double[] InFreq, FreqFrame InFrame, FreqFrame OutFrame, FrameContext Frame, double[] OutFreq,
+    double WeightScale, InterpolationMethod Method)
+{
+    public double[] OutWidth { get; init; } = [];
+
+    /// <summary>Input channels per output channel when the output is at least twice as wide (CASA's factor), else 1.</summary>
+    public int Factor { get; init; } = 1;
+
+    /// <summary>With Factor ≥ 2: box-average Factor input channels before interpolating (preaverage=true).</summary>
+    public bool Preaverage { get; init; }
+
+    /// <summary>
+    /// With Factor ≥ 2 and no preaverage (CASA's default since 5.0, "tclean-like"): Factor points spread evenly over
+    /// each output channel, interpolated and then averaged with equal weights, flags OR'ed.
+    /// </summary>
+    public double[] FineFreq => Enumerable.Range(0, OutFreq.Length * Factor)
+        .Select(i => OutFreq[i / Factor] + (i % Factor + 0.5 - Factor / 2.0) * OutWidth[i / Factor] / Factor).ToArray();
+}
+
+/// <summary>
+/// Regridding (fact sheet §5.4): each row's input channel frequencies are converted into the output frame at the row's
+/// own time (Doppler tracking, one conversion per timestamp), then every correlation is interpolated onto the output
+/// grid; outputs depending on flagged or extrapolated inputs are flagged. The weight spectrum is interpolated the
+/// same way and scaled by the width ratio (CASA's weightScale). Output channels at least twice as wide as the input's
+/// are either sampled Factor times and averaged (default) or fed from box-averaged input channels (preaverage).
+/// </summary>
+public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVisStep
+{
+    private readonly Dictionary<(int Ddi, double Time), double[]> _converted = [];
+    private readonly Dictionary<int, double[]> _fine = plans.Where(kv => kv.Value.Factor > 1 && !kv.Value.Preaverage)
+        .ToDictionary(kv => kv.Key, kv => kv.Value.FineFreq);
+
+    public IEnumerable<VisChunk> Process(VisChunk chunk)
+    {
+        if (!plans.TryGetValue(chunk.Ddi, out var plan)) return [chunk];
+        bool preaverage = plan.Preaverage && plan.Factor > 1;
+        // preaverage: the whole chunk is box-averaged by Factor first (the channel-average step); its frequencies are
+        // averaged the same way in Converted.
+        var c = preaverage ? new ChanAverageStep(new Dictionary<int, int> { [chunk.Ddi] = plan.Factor }).Process(chunk).Single() : chunk;
+        double weightScale = preaverage ? plan.WeightScale / plan.Factor : plan.WeightScale;
+        int nout = plan.OutFreq.Length, ncorr = c.NCorr, cellIn = c.CellSize, cellOut = nout * ncorr;
+        var o = c.WithCells(nout);
+        var outWeight = new ComplexF[cellOut];
+        var inWeight = new ComplexF[cellIn];
+        var scratchFlag = new bool[cellOut];
+        var target = _fine.GetValueOrDefault(c.Ddi, plan.OutFreq);
+        var sampled = new ComplexF[target.Length * ncorr];
+        var sampledFlag = new bool[target.Length * ncorr];
+        // Linear and nearest interpolation treat the real and imaginary parts alike and apart, whatever the flags (they
+        // only decide output flags, which the weights do not use), so pairs of correlations' weights can share one
+        // complex value: the same floats come out. Cubic, spline and fftshift mix the parts or need every flag.
+        bool packWeights = ncorr % 2 == 0 && plan.Method is InterpolationMethod.Linear or InterpolationMethod.Nearest;
+        for (int r = 0; r < c.NRow; r++)
+        {
+            var inFreq = Converted(plan, c.Ddi, c.Time[r]);
+            var inFlag = c.Flag.AsSpan(r * cellIn, cellIn);
+            foreach (var (col, data) in c.Vis)
+            {
+                Interpolate(plan, inFreq, data.AsSpan(r * cellIn, cellIn), inFlag, ncorr, target, sampled, sampledFlag);
+                Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, o.Vis[col].AsSpan(r * cellOut, cellOut), o.Flag.AsSpan(r * cellOut, cellOut));
+            }
+            var w = c.WeightSpectrum.AsSpan(r * cellIn, cellIn);
+            var outW = o.WeightSpectrum.AsSpan(r * cellOut, cellOut);
+            if (packWeights)
+            {
+                // the weights of two correlations as the two parts of one complex value: half the interpolation
+                Interpolate(plan, inFreq, MemoryMarshal.Cast<float, ComplexF>(w), inFlag[..(cellIn / 2)], ncorr / 2, target, sampled, sampledFlag);
+                Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr / 2, outWeight.AsSpan(0, cellOut / 2), scratchFlag);
+                var packed = MemoryMarshal.Cast<ComplexF, float>(outWeight.AsSpan(0, cellOut / 2));
+                for (int i = 0; i < outW.Length; i++) outW[i] = (float)(packed[i] * weightScale);
+                continue;
+            }
+            for (int i = 0; i < w.Length; i++) inWeight[i] = new ComplexF(w[i], 0);
+            Interpolate(plan, inFreq, inWeight, inFlag, ncorr, target, sampled, sampledFlag);
+            Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, outWeight, scratchFlag);
+            for (int i = 0; i < outWeight.Length; i++) outW[i] = (float)(outWeight[i].Re * weightScale);
+        }
+        o.DeriveRowWeights();
+        if (preaverage) c.Release();   // the preaveraged chunk is this step's own; the pipeline releases the input
+        return [o];
+    }
+
+    /// <summary>Fine samples → output channels: the mean of each group of Factor (flag = OR); a plain grid is copied.</summary>
+    private static void Reduce(ComplexF[] sampled, bool[] sampledFlag, int factor, bool plain, int ncorr, Span<ComplexF> outVis, Span<bool> outFlag)
+    {
+        if (plain)
+        {
+            sampled.AsSpan(0, outVis.Length).CopyTo(outVis);
+            sampledFlag.AsSpan(0, outFlag.Length).CopyTo(outFlag);
+            return;
+        }
+        for (int ch = 0; ch < outVis.Length / ncorr; ch++)
+            for (int k = 0; k < ncorr; k++)
+            {
+                float re = 0, im = 0;
+                bool any = false;
+                for (int f = 0; f < factor; f++)
+                {
+                    int i = ((ch * factor) + f) * ncorr + k;
+                    (re, im, any) = (re + sampled[i].Re, im + sampled[i].Im, any | sampledFlag[i]);
+                }
+                outVis[ch * ncorr + k] = new ComplexF(re / factor, im / factor);
+                outFlag[ch * ncorr + k] = any;
+            }
+    }
+
+    /// <summary>A row's input channel frequencies in the output frame at its time (Factor-averaged with preaverage), cached per timestamp.</summary>
+    private double[] Converted(RegridPlan plan, int ddi, double time)
+    {
+        bool preaverage = plan.Preaverage && plan.Factor > 1;
+        if (plan.InFrame == plan.OutFrame && !preaverage) return plan.InFreq;
+        if (!_converted.TryGetValue((ddi, time), out var f))
+        {
+            if (_converted.Count > 4096) _converted.Clear();
+            f = plan.InFrame == plan.OutFrame ? plan.InFreq
+                : FrequencyFrames.Convert(plan.InFreq, plan.InFrame, plan.OutFrame, plan.Frame with { EpochUtcSeconds = time });
+            if (preaverage) f = Enumerable.Range(0, f.Length / plan.Factor).Select(k => f.AsSpan(k * plan.Factor, plan.Factor).ToArray().Average()).ToArray();
+            _converted[(ddi, time)] = f;
+        }
+        return f;
+    }
+
+    /// <summary>The kernel wants ascending frequencies: a descending spw is reversed, interpolated and reversed back.</summary>
+    private static void Interpolate(RegridPlan plan, double[] inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag, int ncorr,
+        double[] outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+    {
+        bool inDesc = inFreq.Length > 1 && inFreq[^1] < inFreq[0];
+        bool outDesc = outFreq.Length > 1 && outFreq[^1] < outFreq[0];
+        if (!inDesc && !outDesc)
+        {
+            Interpolation.Run(plan.Method, inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag);
+            return;
+        }
+        var f = inDesc ? inFreq.Reverse().ToArray() : inFreq;
+        var v = inDesc ? ReverseChannels(inVis, ncorr) : inVis.ToArray();
+        var fl = inDesc ? ReverseChannels(inFlag, ncorr) : inFlag.ToArray();
+        var of = outDesc ? outFreq.Reverse().ToArray() : outFreq;
+        var ov = new ComplexF[outVis.Length];
+        var ofl = new bool[outFlag.Length];
+        Interpolation.Run(plan.Method, f, v, fl, ncorr, of, ov, ofl);
+        (outDesc ? ReverseChannels<ComplexF>(ov, ncorr) : ov).CopyTo(outVis);
+        (outDesc ? ReverseChannels<bool>(ofl, ncorr) : ofl).CopyTo(outFlag);
+    }
+
+    private static T[] ReverseChannels<T>(ReadOnlySpan<T> cell, int ncorr)
+    {
+        int nchan = cell.Length / ncorr;
+        var o = new T[cell.Length];
+        for (int ch = 0; ch < nchan; ch++) cell.Slice((nchan - 1 - ch) * ncorr, ncorr).CopyTo(o.AsSpan(ch * ncorr, ncorr));
+        return o;
+    }
+}

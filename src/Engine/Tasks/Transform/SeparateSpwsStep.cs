@@ -1,0 +1,46 @@
+using MmsMpi.Casacore;
+
+namespace MmsMpi.Tasks.Transform;
+
+/// <summary>
+/// nspw &gt; 1 (fact sheet §5.6): each row of the combined spw is cut into nspw rows of ceil(nchan/nspw) channels (the
+/// last gets the rest), with DDIs OutputDdi(0..nspw−1), synthetic ids the writer maps to the new DDI rows.
+/// </summary>
+public sealed class SeparateSpwsStep(int combinedDdi, int nspw) : IVisStep
+{
+    public static int OutputDdi(int k) => -1 - k;
+
+    public static int ChannelsPerSpw(int total, int nspw) => (total + nspw - 1) / nspw;
+
+    public IEnumerable<VisChunk> Process(VisChunk c)
+    {
+        if (c.Ddi != combinedDdi) return [c];
+        int per = ChannelsPerSpw(c.NChan, nspw);
+        var pieces = new List<VisChunk>();
+        for (int k = 0; k < nspw; k++)
+        {
+            int first = k * per, n = Math.Min(per, c.NChan - first);
+            if (n <= 0) break;
+            var piece = VisChunk.Allocate(OutputDdi(k), c.NRow, n, c.NCorr, c.Vis.Keys);
+            CopyRows(c, piece);
+            for (int r = 0; r < c.NRow; r++)
+            {
+                int from = (r * c.NChan + first) * c.NCorr, to = r * n * c.NCorr, len = n * c.NCorr;
+                foreach (var (col, data) in c.Vis) data.AsSpan(from, len).CopyTo(piece.Vis[col].AsSpan(to, len));
+                c.Flag.AsSpan(from, len).CopyTo(piece.Flag.AsSpan(to, len));
+                c.WeightSpectrum.AsSpan(from, len).CopyTo(piece.WeightSpectrum.AsSpan(to, len));
+            }
+            piece.DeriveRowWeights();
+            pieces.Add(piece);
+        }
+        return pieces;
+    }
+
+    private static void CopyRows(VisChunk c, VisChunk o)
+    {
+        foreach (var ((_, from), (_, to)) in c.IntColumns.Zip(o.IntColumns)) from.CopyTo(to, 0);
+        foreach (var ((_, from), (_, to)) in c.DoubleColumns.Zip(o.DoubleColumns)) from.CopyTo(to, 0);
+        c.FlagRow.CopyTo(o.FlagRow, 0);
+        c.Uvw.CopyTo(o.Uvw, 0);
+    }
+}
