@@ -30,6 +30,6 @@ ensure_packages() {
 }
 
 build_release() {
-  echo "Building (Release, native shims included)..."
+  echo "Building (Release, native libraries included)..."
   dotnet build "$ROOT/MmsMpi.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
 }

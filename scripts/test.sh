@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: install what is missing, build (native shims included), run the NUnit suite (unit tests,
+# Every test: install what is missing, build (native libraries included), run the NUnit suite (unit tests,
 # integration tests against python-casacore/taql, mpiexec runs, the emulated two-host cluster), and end with
 # the plain line "N passed, N failed".
 set -euo pipefail

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MmsMpi.Casacore;
-using MmsMpi.Tasks;
+using MmsMpi.Simulation;
 using NUnit.Framework;
 
 namespace MmsMpi.Tests;
@@ -172,10 +172,12 @@ public class SimulateTests
     public void ExistingOutputIsRefusedAndFailuresLeaveNothing()
     {
         var existing = MsPath(Vla);
-        Assert.Throws<UserError>(() => SimulateTask.Run(Vla with { OutputVis = existing }));
-        Assert.Throws<CasacoreException>(() => Simulator.Run(Vla with { OutputVis = existing }));
+        Assert.That(() => SimulateTask.Run(Vla with { OutputVis = existing }),
+            Throws.InstanceOf<SimulationException>().With.Message.StartsWith("outputvis"));
+        Assert.That(() => Simulator.Run(Vla with { OutputVis = existing }),
+            Throws.InstanceOf<SimulationException>().With.Message.EqualTo($"simulate: {existing} already exists"));
         var bad = Path.Combine(_dir, "bad.ms");
-        var e = Assert.Throws<CasacoreException>(() => Simulator.Run(new SimulationConfig(bad) { NCorr = 3 }));
+        var e = Assert.Throws<SimulationException>(() => Simulator.Run(new SimulationConfig(bad) { NCorr = 3 }));
         Assert.That(e!.Message, Does.Contain("ncorr"));
         Assert.That(Directory.GetFileSystemEntries(_dir, "bad.ms*"), Is.Empty);
         Assert.That(Directory.GetFileSystemEntries(_dir, "*.partial.*"), Is.Empty);

@@ -1,6 +1,7 @@
 // CASA's main-table layout for a new MeasurementSet: IncrementalStMan by default, StandardStMan for the per-row
 // scalars that change every row, one TiledShapeStMan hypercolumn per visibility-shaped column (variable cell
-// shapes, so spws may differ), TiledColumnStMan for UVW. Shared by the simulator and mstransform's output.
+// shapes, so spws may differ), TiledColumnStMan for UVW. Shared by mstransform's output and the simulator
+// (src/Simulator/native compiles mslayout.cpp into libmssimulator too).
 #pragma once
 #include <casacore/casa/Arrays/IPosition.h>
 #include <casacore/ms/MeasurementSets/MeasurementSet.h>

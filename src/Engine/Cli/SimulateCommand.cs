@@ -1,6 +1,5 @@
 using System.CommandLine;
-using MmsMpi.Casacore;
-using MmsMpi.Tasks;
+using MmsMpi.Simulation;
 
 namespace MmsMpi.Cli;
 
@@ -56,7 +55,7 @@ public static class SimulateCommand
                 Console.WriteLine(SimulateTask.Summary(config, result));
                 return 0;
             }
-            catch (Exception e) when (e is UserError or CasacoreException)
+            catch (Exception e) when (e is UserError or SimulationException)
             {
                 Console.Error.WriteLine($"ERROR: {e.Message}");
                 return 1;

@@ -1,4 +1,4 @@
-using MmsMpi.Casacore;
+using MmsMpi.Simulation;
 
 namespace MmsMpi.Tests.Support;
 

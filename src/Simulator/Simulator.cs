@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace MmsMpi.Casacore;
+namespace MmsMpi.Simulation;
 
 /// <summary>
 /// What `MmsMpi simulate` generates (defaults as the CLI's). With SizeMb > 0 the number of integrations is chosen
@@ -52,13 +52,13 @@ public sealed record SimulationResult(long Rows, int Spws, long Bytes, TimeSpan 
 public static class Simulator
 {
     /// <summary>
-    /// Writes the MS (under a temporary name, renamed when complete). Throws CasacoreException for an invalid
+    /// Writes the MS (under a temporary name, renamed when complete). Throws SimulationException for an invalid
     /// configuration, an existing output or a casacore failure.
     /// </summary>
     public static SimulationResult Run(SimulationConfig config)
     {
         var clock = Stopwatch.StartNew();
-        long rows = Native.Check(SimulatorNative.cs_simulate(config.ToNative()));
+        long rows = SimulatorNative.Check(SimulatorNative.sim_simulate(config.ToNative()));
         clock.Stop();
         return new SimulationResult(rows, config.NChan.Count, DirectorySize(config.OutputVis), clock.Elapsed);
     }
@@ -67,8 +67,17 @@ public static class Simulator
         new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 }
 
+/// <summary>P/Invoke declarations of libmssimulator (simulate.cpp).</summary>
 internal static partial class SimulatorNative
 {
-    [LibraryImport("casashim", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial long cs_simulate(string config);
+    private const string Lib = "mssimulator";
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long sim_simulate(string config);
+
+    [LibraryImport(Lib)] private static partial nint sim_last_error();
+
+    /// <summary>Throws the library's last error when a call returned a negative status.</summary>
+    internal static long Check(long status) =>
+        status < 0 ? throw new SimulationException(Marshal.PtrToStringUTF8(sim_last_error()) ?? "unknown simulator error") : status;
 }

@@ -32,19 +32,22 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <complex>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <future>
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "mslayout.h"
-#include "shim.h"
 
 using namespace casacore;
 
@@ -1005,10 +1008,20 @@ int64_t simulate(const Config& cfg, const std::string& path) {
 }
 }  // namespace
 
+// C API: exceptions never cross into .NET. A failing call returns -1 and keeps the message for sim_last_error(),
+// per thread as casashim's cs_last_error does.
+#define SIM_API extern "C" __attribute__((visibility("default")))
+
+namespace {
+thread_local std::string g_last_error;
+}
+
+SIM_API const char* sim_last_error() { return g_last_error.c_str(); }
+
 // Writes a simulated MS described by "key=value" lines (see Simulator.cs) under a temporary name next to the
-// output, renamed to outputvis when complete. Returns the number of main-table rows.
-SHIM_API int64_t cs_simulate(const char* config) {
-  return shim::guarded([&] {
+// output, renamed to outputvis when complete. Returns the number of main-table rows, or -1.
+SIM_API int64_t sim_simulate(const char* config) {
+  try {
     const Config cfg = parse_config(config);
     namespace fs = std::filesystem;
     if (fs::exists(cfg.outputvis)) throw std::runtime_error("simulate: " + cfg.outputvis + " already exists");
@@ -1022,5 +1035,10 @@ SHIM_API int64_t cs_simulate(const char* config) {
       throw;
     }
     return nrow;
-  });
+  } catch (const std::exception& e) {
+    g_last_error = e.what();
+  } catch (...) {
+    g_last_error = "unknown C++ exception in the simulator";
+  }
+  return -1;
 }

@@ -1,17 +1,18 @@
-using MmsMpi.Casacore;
+namespace MmsMpi.Simulation;
 
-namespace MmsMpi.Tasks;
-
-/// <summary>`simulate`: checks the user's request, then generates the MS.</summary>
+/// <summary>
+/// `simulate`: checks the user's request, then generates the MS. A refusal is a SimulationException, as the native
+/// side's are (UserError belongs to the Engine, which this library sits below).
+/// </summary>
 public static class SimulateTask
 {
     public static SimulationResult Run(SimulationConfig config)
     {
         if (Directory.Exists(config.OutputVis) || File.Exists(config.OutputVis))
-            throw new UserError($"outputvis {config.OutputVis} already exists");
+            throw new SimulationException($"outputvis {config.OutputVis} already exists");
         var parent = Path.GetDirectoryName(Path.GetFullPath(config.OutputVis));
         if (parent is not null && !Directory.Exists(parent))
-            throw new UserError($"directory {parent} of outputvis does not exist");
+            throw new SimulationException($"directory {parent} of outputvis does not exist");
         return Simulator.Run(config);
     }
 
