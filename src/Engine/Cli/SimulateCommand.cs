@@ -31,36 +31,27 @@ public static class SimulateCommand
             outputVis, array, nchan, ncorr, nfield, nscan, scanLength, integration, sizeMb,
             corrected, model, weightSpectrum, autocorr, seed,
         };
-        command.SetAction(parseResult =>
+        command.SetAction(parseResult => TaskHost.Run(_ =>
         {
-            try
+            var config = new SimulationConfig(parseResult.GetValue(outputVis)!)
             {
-                var config = new SimulationConfig(parseResult.GetValue(outputVis)!)
-                {
-                    Array = parseResult.GetValue(array)!,
-                    NChan = ParseCounts(parseResult.GetValue(nchan)!),
-                    NCorr = parseResult.GetValue(ncorr),
-                    NField = parseResult.GetValue(nfield),
-                    NScan = parseResult.GetValue(nscan),
-                    ScanLength = parseResult.GetValue(scanLength),
-                    Integration = parseResult.GetValue(integration),
-                    SizeMb = parseResult.GetValue(sizeMb),
-                    Corrected = parseResult.GetValue(corrected),
-                    Model = parseResult.GetValue(model),
-                    WeightSpectrum = parseResult.GetValue(weightSpectrum),
-                    AutoCorr = parseResult.GetValue(autocorr),
-                    Seed = parseResult.GetValue(seed),
-                };
-                var result = SimulateTask.Run(config);
-                Console.WriteLine(SimulateTask.Summary(config, result));
-                return 0;
-            }
-            catch (Exception e) when (e is UserError or SimulationException)
-            {
-                Console.Error.WriteLine($"ERROR: {e.Message}");
-                return 1;
-            }
-        });
+                Array = parseResult.GetValue(array)!,
+                NChan = ParseCounts(parseResult.GetValue(nchan)!),
+                NCorr = parseResult.GetValue(ncorr),
+                NField = parseResult.GetValue(nfield),
+                NScan = parseResult.GetValue(nscan),
+                ScanLength = parseResult.GetValue(scanLength),
+                Integration = parseResult.GetValue(integration),
+                SizeMb = parseResult.GetValue(sizeMb),
+                Corrected = parseResult.GetValue(corrected),
+                Model = parseResult.GetValue(model),
+                WeightSpectrum = parseResult.GetValue(weightSpectrum),
+                AutoCorr = parseResult.GetValue(autocorr),
+                Seed = parseResult.GetValue(seed),
+            };
+            var result = SimulateTask.Run(config);
+            Console.WriteLine(SimulateTask.Summary(config, result));
+        }));
         return command;
     }
 

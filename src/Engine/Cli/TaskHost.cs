@@ -1,5 +1,6 @@
 using MmsMpi.Casacore;
 using MmsMpi.Runtime;
+using MmsMpi.Simulation;
 
 namespace MmsMpi.Cli;
 
@@ -24,7 +25,7 @@ public static class TaskHost
         {
             return Fail(e.Message, e.ExitCode);
         }
-        catch (UserError e)
+        catch (Exception e) when (e is UserError or SimulationException)
         {
             return Fail(e.Message, 1);
         }
