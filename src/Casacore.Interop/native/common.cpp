@@ -1,9 +1,33 @@
 #include "shim.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace {
 thread_local std::string g_last_error;
+
+// The last resort for a casacore error thrown where nothing can catch it (inside a casacore destructor, e.g. a
+// full disk while casacore closes a table it made internally): one ERROR line, as for every other error, and
+// exit 1 instead of "terminate called after throwing" and SIGABRT.
+[[noreturn]] void report_and_exit() {
+  std::string what = "unknown error";
+  if (std::exception_ptr e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      what = x.what();
+    } catch (...) {
+    }
+  }
+  what = what.substr(0, what.find('\n'));
+  const bool full = what.find("No space left on device") != std::string::npos;
+  std::fprintf(stderr, "ERROR: %s%s\n", full ? "no space left on device: " : "casacore failed where it cannot report: ", what.c_str());
+  std::fflush(stderr);
+  std::_Exit(1);
+}
+
+const bool g_terminate_installed = (std::set_terminate(report_and_exit), true);
 }
 
 namespace shim {

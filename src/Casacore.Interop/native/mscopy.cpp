@@ -58,9 +58,11 @@ void unfix_array_shapes(const String& path) {
     if (!fixed) return;
     SetupNewTable setup(tmp, td, Table::New);
     Table out(setup, in.nrow());
-    TableCopy::copyRows(out, in);
-    TableCopy::copyInfo(out, in);
-    out.rwKeywordSet().merge(in.keywordSet(), RecordInterface::OverwriteDuplicates);
+    shim::discard_on_error(out, [&] {
+      TableCopy::copyRows(out, in);
+      TableCopy::copyInfo(out, in);
+      out.rwKeywordSet().merge(in.keywordSet(), RecordInterface::OverwriteDuplicates);
+    });
   }
   Table(path, Table::Delete);
   Table(tmp, Table::Update).rename(path, Table::New);
@@ -194,10 +196,12 @@ SHIM_API int cs_ms_create_like(void* src, const char* path, const char* dropColu
     const Table& in = *static_cast<Table*>(src);
     Table out = TableCopy::makeEmptyTable(path, tuned_dminfo(in, maxCorr, maxChan), in, Table::New,
                                           Table::AipsrcEndian, False, True);
-    for (const String& col : split_lines(dropColumns))
-      if (out.tableDesc().isColumn(col)) out.removeColumn(col);
-    copy_subtables(in, out, split_lines(emptySubtables));
-    set_ms_info(out);
+    shim::discard_on_error(out, [&] {
+      for (const String& col : split_lines(dropColumns))
+        if (out.tableDesc().isColumn(col)) out.removeColumn(col);
+      copy_subtables(in, out, split_lines(emptySubtables));
+      set_ms_info(out);
+    });
   });
 }
 
@@ -212,9 +216,11 @@ SHIM_API int cs_ms_create_fresh(void* src, const char* path, const char* optiona
     std::vector<MS::PredefinedColumns> optional;
     for (const String& name : split_lines(optionalColumns)) optional.push_back(MS::columnType(name));
     MeasurementSet out = mslayout::create_main(path, optional, mslayout::tile_for(maxCorr, maxChan), 0);
-    copy_subtables(in, out, split_lines(emptySubtables));
-    set_ms_info(out);
-    static_cast<Table&>(out).flush();  // MeasurementSet::flush would also flush its (unset) subtable objects
+    // As a Table: MeasurementSet::flush would also flush its (unset) subtable objects.
+    shim::discard_on_error(static_cast<Table&>(out), [&] {
+      copy_subtables(in, out, split_lines(emptySubtables));
+      set_ms_info(out);
+    });
   });
 }
 

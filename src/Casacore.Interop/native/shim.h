@@ -28,6 +28,20 @@ int64_t guarded(F&& f) {
   return -1;
 }
 
+// casacore writes a table's files in its destructor, and destructors cannot throw: an error there (a full disk)
+// is std::terminate. Runs body, then flushes the new table t; on any error t is marked for delete first, so its
+// destructor removes the partial table instead of writing it.
+template <class T, class F>
+void discard_on_error(T& t, F&& body) {
+  try {
+    body();
+    t.flush();
+  } catch (...) {
+    t.markForDelete();
+    throw;
+  }
+}
+
 // Copies s into buf (NUL terminated, truncated to len-1) and returns the full length s needs.
 int64_t copy_out(const std::string& s, char* buf, int64_t len);
 }  // namespace shim

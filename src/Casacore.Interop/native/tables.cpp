@@ -104,8 +104,13 @@ struct CellArray {
 
 SHIM_API void* cs_table_open(const char* path, int writable) { return open_table(path, writable); }
 
+// Flushes first, where an error can still be reported; when that fails the table object is left open (its
+// destructor would write again, and an error in a destructor is std::terminate): the caller is failing anyway.
 SHIM_API int cs_table_close(void* t) {
-  return shim::guarded([&] { delete static_cast<Table*>(t); });
+  Table* table = static_cast<Table*>(t);
+  if (table == nullptr) return 0;
+  if (shim::guarded([&] { if (table->isWritable()) table->flush(); }) < 0) return -1;
+  return shim::guarded([&] { delete table; });
 }
 
 SHIM_API int64_t cs_table_nrow(void* t) {

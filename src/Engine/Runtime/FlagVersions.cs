@@ -47,17 +47,26 @@ public static class FlagVersions
             Log.For<CasaTable>().Warn($"Version name '{name}' already exist. Will rename it to {old}");
             Rename(versionsDir, name, old, null);
         }
-        using (var ms = CasaTable.Open(vis))
+        string table = TablePath(versionsDir, name);
+        try
         {
-            // TaQL makes the empty table (the MS's own storage managers for FLAG and FLAG_ROW); the rows are then copied
-            // in bulk per run of one DDI (one cell shape): TaQL's own copy of a selection went cell by cell and took
-            // longer than the rest of a partition or clip run.
-            using (ms.Query($"select FLAG, FLAG_ROW from $1 where false giving '{TablePath(versionsDir, name)}' as plain")) { }
-            using var version = CasaTable.Open(TablePath(versionsDir, name), writable: true);
+            using var ms = CasaTable.Open(vis);
+            // TaQL makes the empty table (the MS's own storage managers for FLAG and FLAG_ROW), deep-copied to its
+            // place (no path inside TaQL text: any path works); the rows are then copied in bulk per run of one DDI
+            // (one cell shape): TaQL's own copy of a selection went cell by cell and took longer than the rest of a
+            // partition or clip run.
+            using (var empty = ms.Query("select FLAG, FLAG_ROW from $1 where false")) empty.DeepCopy(table);
+            using var version = CasaTable.Open(table, writable: true);
             version.AddRows(ms.NRow);
             var runs = RowRun.Consecutive(Enumerable.Range(0, (int)ms.NRow).Select(r => (long)r).ToArray(), ms.GetColumn<int>("DATA_DESC_ID"))
                 .Select(r => new CopyRun(r.Start, r.Length, 0)).ToList();
             MsWriter.CopyRuns(ms, version, runs, 0, [VisSlice.Whole], [("FLAG", "FLAG"), ("FLAG_ROW", "FLAG_ROW")]);
+        }
+        catch
+        {
+            // A version that is not in the list must not stay half written (a full disk).
+            if (Directory.Exists(table)) Directory.Delete(table, recursive: true);
+            throw;
         }
         File.AppendAllLines(ListFile(versionsDir), [$"{name} : {comment}"]);
     }
@@ -74,8 +83,7 @@ public static class FlagVersions
     public static void Rename(string versionsDir, string oldName, string newName, string? comment)
     {
         Require(versionsDir, oldName);
-        if (List(versionsDir).Any(v => v.Name == newName) || Directory.Exists(TablePath(versionsDir, newName)))
-            throw new UserError($"Flagversions {newName} already exists!");
+        RequireFree(versionsDir, newName);
         Directory.Move(TablePath(versionsDir, oldName), TablePath(versionsDir, newName));
         WriteList(versionsDir, List(versionsDir).Select(v => v.Name == oldName ? (newName, comment ?? v.Comment) : v));
     }
@@ -85,6 +93,13 @@ public static class FlagVersions
     {
         if (!List(versionsDir).Any(v => v.Name == name) || !Directory.Exists(TablePath(versionsDir, name)))
             throw new UserError($"Flag version {name} does not exist");
+    }
+
+    /// <summary>Refuses a name that a version already has.</summary>
+    public static void RequireFree(string versionsDir, string name)
+    {
+        if (List(versionsDir).Any(v => v.Name == name) || Directory.Exists(TablePath(versionsDir, name)))
+            throw new UserError($"Flagversions {name} already exists!");
     }
 
     private static string ListFile(string versionsDir) => Path.Combine(versionsDir, "FLAG_VERSION_LIST");

@@ -4,15 +4,17 @@ namespace MmsMpi.Runtime;
 
 /// <summary>
 /// The part of the cycle shared by tasks that change an MS or MMS in place (flagdata, flagmanager; later applycal).
-/// One writer at a time: a lock in VIS.flagversions/ held by the coordinator (a second writer is refused, naming the
-/// first; casacore's own table locks do not stop two processes from interleaving read-modify-write of flags).
-/// While a run writes, a marker in VIS.flagversions/ records its command, the flag backup it saved and the sub-MSs
-/// it finished; a run that stops leaves it, so the next flagdata says flags may be partly applied and how to restore
-/// them, and the same command with --resume finishes the remaining sub-MSs.
+/// One writer at a time: a lock file in the MS (or the MMS's reference MS) directory, held by the coordinator (a
+/// second writer is refused, naming the first; casacore's own table locks do not stop two processes from
+/// interleaving read-modify-write of flags, and the flag-version list is rewritten by whoever saves). While a run
+/// writes, a marker beside it records its command, the flag backup it saved and the sub-MSs it finished; a run that
+/// stops leaves it, so the next flagdata says flags may be partly applied and how to restore them, and the same
+/// command with --resume finishes the remaining sub-MSs. Both live in the MS itself, which the task changes anyway:
+/// VIS.flagversions appears only when a version is saved (flagbackup=false creates none).
 /// </summary>
 public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : ParallelTaskHelper<TResult>(context)
 {
-    private const string LockName = "writer.lock", MarkerName = "interrupted-run.json";
+    private const string LockName = "mmsmpi-writer.lock", MarkerName = "mmsmpi-interrupted-run.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     private FileLock? _lock;
@@ -24,16 +26,19 @@ public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : Parallel
     public override TResult Run()
     {
         try { return base.Run(); }
+        catch (Exception e) when (_dir.Length > 0 && NoSpace.Is(e, _dir))
+        {
+            throw new UserError($"no space left on device writing {_dir} ({e.Message.Split('\n')[0].Trim()})");
+        }
         finally { _lock?.Dispose(); }
     }
 
-    /// <summary>Takes the writer lock of vis (its flag-versions directory is created as CASA's FlagVersion does).</summary>
+    /// <summary>Takes the writer lock of vis.</summary>
     protected void LockForWriting(string vis)
     {
-        _dir = FlagVersions.DirFor(vis);
-        Directory.CreateDirectory(_dir);
+        _dir = vis;
         string path = Path.Combine(_dir, LockName);
-        _lock = FileLock.TryAcquire(path, FileLock.Describe(GetType().Name))
+        _lock = FileLock.TryAcquire(path, FileLock.Describe(TaskName))
                 ?? throw new UserError($"{vis} is being changed by {FileLock.Owner(path)}: wait until it finishes");
     }
 
@@ -61,7 +66,7 @@ public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : Parallel
     /// <summary>Writes the marker before the first change (backup: the flag version saved before it, if any).</summary>
     protected void BeginWriting(IReadOnlyDictionary<string, string> command, string? backup)
     {
-        _marker = _marker is null ? new Marker(GetType().Name, command, backup, []) : _marker with { Backup = _marker.Backup ?? backup };
+        _marker = _marker is null ? new Marker(TaskName, command, backup, []) : _marker with { Backup = _marker.Backup ?? backup };
         SaveMarker();
     }
 

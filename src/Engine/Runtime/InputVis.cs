@@ -23,12 +23,15 @@ public static class InputVis
             ms.Dispose();
             throw new UserError($"'{vis}' is not a MeasurementSet (missing {string.Join(", ", missing.DefaultIfEmpty("DATA_DESCRIPTION/SPECTRAL_WINDOW subtables"))})");
         }
-        if (!ms.IsMms()) return ms;
         try
         {
-            if (MmsAssembler.ReadAxisType(vis) is { } axis && MultiMs.Axis(vis) is null)
-                throw new UserError($"'{vis}' has an unknown AxisType '{axis}' in its table.info (expected scan, spw, baseline or scan,spw)");
-            Containment.CheckMms(Path.GetFullPath(vis), writing, Log.For<CasaTable>());
+            if (ms.IsMms())
+            {
+                if (MmsAssembler.ReadAxisType(vis) is { } axis && MultiMs.Axis(vis) is null)
+                    throw new UserError($"'{vis}' has an unknown AxisType '{axis}' in its table.info (expected scan, spw, baseline or scan,spw)");
+                Containment.CheckMms(Path.GetFullPath(vis), writing, Log.For<CasaTable>());
+            }
+            MsStructure.Check(ms, vis);
         }
         catch
         {

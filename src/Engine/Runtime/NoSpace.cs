@@ -12,6 +12,20 @@ public static class NoSpace
         (e is IOException io && (io.HResult & 0xFFFF) == Enospc) ||
         e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase) ||
         (e.InnerException is { } inner && Is(inner));
+
+    /// <summary>
+    /// Also casacore's short writes, which it reports as "write error ...: Success" (errno was not set): a write
+    /// error while the filesystem of path has (next to) nothing free is a full disk.
+    /// </summary>
+    public static bool Is(Exception e, string path) =>
+        Is(e) || (e.Message.Contains("write error", StringComparison.OrdinalIgnoreCase) && FreeBytes(path) < (1 << 20));
+
+    private static long FreeBytes(string path)
+    {
+        string? dir = Path.GetFullPath(path);
+        while (dir is not null && !Directory.Exists(dir)) dir = Path.GetDirectoryName(dir);
+        return dir is null ? long.MaxValue : new DriveInfo(dir).AvailableFreeSpace;
+    }
 }
 
 public static class DiskSpace

@@ -33,7 +33,7 @@ public abstract class ParallelDataHelper(TaskContext context) : ParallelTaskHelp
             _stage?.Discard();
             return summary;
         }
-        catch (Exception e) when (NoSpace.Is(e))
+        catch (Exception e) when (NoSpace.Is(e, Output))
         {
             if (_stage is { Resumable: false }) _stage.Discard();
             throw new UserError($"no space left on device writing {Output}");
@@ -55,10 +55,10 @@ public abstract class ParallelDataHelper(TaskContext context) : ParallelTaskHelp
         Vis = Path.GetFullPath(vis);
         Output = InputVis.CheckOutput(outputVis);
         Containment.CheckOutputPlacement(Vis, Output);
-        var parameters = new Dictionary<string, string>(command) { ["task"] = GetType().Name, ["input modified"] = InputStamp(Vis) };
+        var parameters = new Dictionary<string, string>(command) { ["task"] = TaskName, ["input modified"] = InputStamp(Vis) };
         // A resumed run already holds part of the output: the estimate of the whole would refuse what fits.
         if (!Directory.Exists(Staging.DirFor(Output))) DiskSpace.Require(Output, estimatedBytes);
-        _stage = Staging.Begin(Output, parameters, GetType().Name, Context.Resume);
+        _stage = Staging.Begin(Output, parameters, TaskName, Context.Resume);
     }
 
     protected override JobResult? Kept(Job job) =>

@@ -20,6 +20,9 @@ public abstract class ParallelTaskHelper<TResult>(TaskContext context)
 
     protected NLog.Logger Logger => NLog.LogManager.GetLogger(GetType().Name);
 
+    /// <summary>The CASA task name (PartitionTask → partition, FlagDataTask → flagdata) for messages and ledgers.</summary>
+    protected string TaskName => GetType().Name.Replace("Task", "").ToLowerInvariant();
+
     public virtual TResult Run()
     {
         Clock.Start();

@@ -22,6 +22,7 @@ public sealed class FlagManagerTask(TaskContext context, FlagManagerParams p) : 
 
     private string _vis = "", _dir = "";
     private IReadOnlyList<string> _targets = [];
+    private List<Job> _restore = [];
 
     protected override void Initialize()
     {
@@ -38,6 +39,14 @@ public sealed class FlagManagerTask(TaskContext context, FlagManagerParams p) : 
         if (p.Mode == FlagManagerMode.Save && (p.VersionName.Contains('/') || p.VersionName.Contains('\'')))
             throw new UserError($"Illegal versionname: '{p.VersionName}'");
         if (p.Mode == FlagManagerMode.Rename && string.IsNullOrWhiteSpace(p.OldName)) throw new UserError("Illegal oldname: ''");
+        // Every check before the lock: a refused command leaves the MS as it was.
+        if (p.Mode is FlagManagerMode.Restore or FlagManagerMode.Delete) FlagVersions.Require(_dir, p.VersionName);
+        if (p.Mode == FlagManagerMode.Rename)
+        {
+            FlagVersions.Require(_dir, p.OldName);
+            FlagVersions.RequireFree(_dir, p.VersionName);
+        }
+        if (p.Mode == FlagManagerMode.Restore) _restore = RestoreJobs();
         LockForWriting(_vis);
     }
 
@@ -56,7 +65,7 @@ public sealed class FlagManagerTask(TaskContext context, FlagManagerParams p) : 
                 FlagVersions.Rename(_dir, p.OldName, p.VersionName, p.Comment);
                 return [];
             case FlagManagerMode.Restore:
-                return RestoreJobs();
+                return _restore;
             default:
                 return [];
         }
@@ -75,7 +84,6 @@ public sealed class FlagManagerTask(TaskContext context, FlagManagerParams p) : 
 
     private List<Job> RestoreJobs()
     {
-        FlagVersions.Require(_dir, p.VersionName);
         string table = FlagVersions.TablePath(_dir, p.VersionName);
         var rows = _targets.Select(t => { using var ms = CasaTable.Open(t); return ms.NRow; }).ToList();
         using (var version = CasaTable.Open(table))

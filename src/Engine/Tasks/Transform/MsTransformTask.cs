@@ -55,8 +55,11 @@ public sealed class MsTransformTask(TaskContext context, MsTransformParams p) : 
             !_p.SeparationAxis.Trim().Equals("scan", StringComparison.OrdinalIgnoreCase))
             throw new UserError($"Cannot create MMS using separationaxis={_p.SeparationAxis} with some of the requested transformations (combinespws and nspw > 1 need separationaxis=scan)");
         var command = CommandFingerprint.Of(_p with { Vis = vis, OutputVis = Path.GetFullPath(_p.OutputVis) });
-        // A lower bound (channel averaging only): the check refuses only what clearly cannot fit.
-        long estimate = (long)((double)bytes * selected.Rows / Math.Max(rows, 1) / (_p.Options.ChanAverage ? _p.Options.ChanBin.Max() : 1));
+        // Only where the output's size follows from the input's (selection, channel averaging): time averaging,
+        // regridding and spw combination depend on the data, and the check must refuse only what clearly cannot fit.
+        var o = _p.Options;
+        long estimate = o.TimeAverage || o.RegridMs || o.CombineSpws ? 0
+            : (long)((double)bytes * selected.Rows / Math.Max(rows, 1) / (o.ChanAverage ? o.ChanBin.Max() : 1));
         OpenStaging(vis, _p.OutputVis, command, estimate);
     }
 
