@@ -1,5 +1,5 @@
 using MmsMpi.Casacore;
-using MmsMpi.Tasks.Transform;
+using MmsMpi.Ms;
 
 namespace MmsMpi.Runtime;
 

@@ -1,4 +1,4 @@
-using MmsMpi.Tasks.Transform;
+using MmsMpi.Ms;
 
 namespace MmsMpi.Tasks.Flagging;
 

@@ -1,4 +1,5 @@
 using MmsMpi.Casacore;
+using MmsMpi.Ms;
 using MmsMpi.Tasks.Transform;
 
 namespace MmsMpi.Tasks.Flagging;

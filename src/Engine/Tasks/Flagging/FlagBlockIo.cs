@@ -1,6 +1,7 @@
 using MmsMpi.Casacore;
-using MmsMpi.Tasks.Flagging.Agents;
+using MmsMpi.Ms;
 using MmsMpi.Tasks.Transform;
+using MmsMpi.Tasks.Flagging.Agents;
 
 namespace MmsMpi.Tasks.Flagging;
 

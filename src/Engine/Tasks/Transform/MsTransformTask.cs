@@ -102,8 +102,10 @@ public sealed class MsTransformTask(TaskContext context, MsTransformParams p) : 
                 Publish(_jobs[0].OutputPath, Output);
                 return new OutputSummary(Output, 0, rows, Clock.Elapsed.TotalSeconds);
             case Route.MonolithicThenPartition:
-                var summary = new PartitionTask(Context, new PartitionOptions(_jobs[0].OutputPath, Output, true, _outputAxis!.Value.ToString(), _p.NumSubMs, "all", false)).Run();
-                return summary with { Seconds = Clock.Elapsed.TotalSeconds };
+                string repartitioned = Stage.PathFor("repartitioned.mms");
+                var summary = new PartitionTask(Context, new PartitionOptions(_jobs[0].OutputPath, repartitioned, true, _outputAxis!.Value.ToString(), _p.NumSubMs, "all", false)).Run();
+                Publish(repartitioned, Output);
+                return summary with { OutputVis = Output, Seconds = Clock.Elapsed.TotalSeconds };
             default:
                 return AssembleMms(results);
         }

@@ -2,9 +2,6 @@ using MmsMpi.Casacore;
 using MmsMpi.Heuristics;
 using MmsMpi.Kernels;
 using MmsMpi.Ms;
-using MmsMpi.Runtime;
-using MmsMpi.Tasks.Partition;
-using MmsMpi.Tasks.ListPartition;
 
 namespace MmsMpi.Tasks.Transform;
 

@@ -1,8 +1,5 @@
 using MmsMpi.Casacore;
 using MmsMpi.Ms;
-using MmsMpi.Runtime;
-using MmsMpi.Tasks.Partition;
-using MmsMpi.Tasks.ListPartition;
 
 namespace MmsMpi.Tasks.Transform;
 

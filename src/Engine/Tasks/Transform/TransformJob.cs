@@ -3,9 +3,6 @@ using MmsMpi.Casacore;
 using MmsMpi.Heuristics;
 using MmsMpi.Runtime;
 using MmsMpi.Ms;
-using MmsMpi.Runtime;
-using MmsMpi.Tasks.Partition;
-using MmsMpi.Tasks.ListPartition;
 
 namespace MmsMpi.Tasks.Transform;
 
