@@ -5,8 +5,10 @@ namespace MmsMpi.Cli;
 /// <summary>Small factories for the options every task has, so each command reads the same way.</summary>
 public static class Options
 {
+    /// <summary>A text parameter; a required one has no default, so leaving it out is a parse error naming it.</summary>
     public static Option<string> Text(string name, string description, string defaultValue = "", bool required = false) =>
-        new(name) { Description = description, DefaultValueFactory = _ => defaultValue, Required = required };
+        required ? new(name) { Description = description, Required = true }
+            : new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
 
     /// <summary>A CASA-style boolean: --flag true|false (also bare --flag for true).</summary>
     public static Option<bool> Bool(string name, string description, bool defaultValue) =>

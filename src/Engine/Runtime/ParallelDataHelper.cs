@@ -78,8 +78,11 @@ public abstract class ParallelDataHelper(TaskContext context) : ParallelTaskHelp
         Staging.Publish(built, final);
     }
 
-    /// <summary>The input's latest file change: a resumed run must read the same data as the run it continues.</summary>
+    /// <summary>
+    /// The input's latest file change: a resumed run must read the same data as the run it continues. casacore's
+    /// table.lock files change when a table is merely opened, so they do not count.
+    /// </summary>
     private static string InputStamp(string vis) =>
         new DirectoryInfo(vis).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true })
-            .Select(f => f.LastWriteTimeUtc).DefaultIfEmpty().Max().ToString("O");
+            .Where(f => f.Name != "table.lock").Select(f => f.LastWriteTimeUtc).DefaultIfEmpty().Max().ToString("O");
 }
