@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MmsMpi.Heuristics;
 
 namespace MmsMpi.Cli;
 
@@ -24,6 +25,13 @@ public sealed class MmsOutputOptions(string createMmsDescription, bool createMms
 {
     public readonly Option<bool> CreateMms = Options.Bool("--createmms", createMmsDescription, createMmsDefault);
     public readonly Option<string> SeparationAxis = Options.Text("--separationaxis", "auto, scan, spw or baseline", "auto");
+
+    /// <summary>The separation axis as the enum the tasks take (an unknown value is the user's error).</summary>
+    public SeparationAxis Axis(ParseResult r)
+    {
+        try { return SeparationAxes.Parse(r.GetValue(SeparationAxis)!); }
+        catch (ArgumentException e) { throw new UserError(e.Message); }
+    }
     public readonly Option<string> NumSubMs = Options.Text("--numsubms", "Number of sub-MSs, or 'auto' (worker ranks; 8 without MPI)", "auto");
 
     public Option[] All => [CreateMms, SeparationAxis, NumSubMs];

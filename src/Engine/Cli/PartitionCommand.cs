@@ -20,7 +20,7 @@ public static class PartitionCommand
         foreach (Option o in (Option[])[vis, outputVis, .. mms.All, dataColumn, flagBackup, resume]) command.Add(o);
         selection.AddTo(command);
         command.SetAction(r => TaskHost.Run(context => Console.WriteLine(new PartitionTask(context, new PartitionOptions(
-            r.GetValue(vis)!, r.GetValue(outputVis)!, r.GetValue(mms.CreateMms), r.GetValue(mms.SeparationAxis)!, r.GetValue(mms.NumSubMs)!,
+            r.GetValue(vis)!, r.GetValue(outputVis)!, r.GetValue(mms.CreateMms), mms.Axis(r), r.GetValue(mms.NumSubMs)!,
             r.GetValue(dataColumn)!, r.GetValue(flagBackup), selection.Read(r))).Run()), r.GetValue(resume)));
         return command;
     }

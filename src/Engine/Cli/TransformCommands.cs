@@ -31,7 +31,7 @@ public static class TransformCommands
         /// <summary>Runs the task; options are built inside the error handler, so a bad value is a one-line error too.</summary>
         public int Run(ParseResult r, Func<TransformOptions> options, TransformTask task, MmsOutputOptions? mms = null) =>
             TaskHost.Run(context => Console.WriteLine(new MsTransformTask(context, new MsTransformParams(r.GetValue(Vis)!, r.GetValue(OutputVis)!,
-                Selection.Read(r), options(), task, mms is not null && r.GetValue(mms.CreateMms), mms is null ? "auto" : r.GetValue(mms.SeparationAxis)!,
+                Selection.Read(r), options(), task, mms is not null && r.GetValue(mms.CreateMms), mms is null ? SeparationAxis.Auto : mms.Axis(r),
                 mms is null ? "auto" : r.GetValue(mms.NumSubMs)!, r.GetValue(KeepMms))).Run()), r.GetValue(Resume));
     }
 

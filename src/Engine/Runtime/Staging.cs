@@ -140,10 +140,12 @@ public sealed record Ledger(IReadOnlyDictionary<string, string> Command, Diction
 /// <summary>A task's parameters as the flat "name → value" text a ledger or marker compares (nested records as "Selection.Spw").</summary>
 public static class CommandFingerprint
 {
+    private static readonly JsonSerializerOptions Options = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     public static Dictionary<string, string> Of<T>(T parameters)
     {
         var flat = new Dictionary<string, string>();
-        Flatten(JsonSerializer.SerializeToElement(parameters), "", flat);
+        Flatten(JsonSerializer.SerializeToElement(parameters, Options), "", flat);
         return flat;
     }
 

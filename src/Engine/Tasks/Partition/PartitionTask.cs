@@ -13,7 +13,6 @@ public sealed class PartitionTask(TaskContext context, PartitionOptions o) : Par
 {
     public static void Register(JobTypes types) => types.Job<SubMsJob>("subms");
 
-    private SeparationAxis _axis;
     private int _nSubMs;
     private long[] _rowNumbers = [];
     private VisIndex _index = null!;
@@ -24,7 +23,6 @@ public sealed class PartitionTask(TaskContext context, PartitionOptions o) : Par
 
     protected override void Initialize()
     {
-        _axis = Parse(() => SeparationAxes.Parse(o.SeparationAxis));
         _nSubMs = Parse(() => NumSubMs.Resolve(o.NumSubMs, Cluster.Workers));
         InputVis.RequireExists(o.Vis);
         string vis = Path.GetFullPath(o.Vis);
@@ -49,7 +47,7 @@ public sealed class PartitionTask(TaskContext context, PartitionOptions o) : Par
         var job = new JobFactory(Vis, _rowNumbers, _index, _layout, _columns);
         if (o.CreateMms)
         {
-            _plan = PartitionPlanner.Plan(_axis, _nSubMs, _index, _layout.Ddis, reindex, m => Logger.Warn(m));
+            _plan = PartitionPlanner.Plan(o.SeparationAxis, _nSubMs, _index, _layout.Ddis, reindex, m => Logger.Warn(m));
             var names = _plan.SubMss.Select(s => Stage.PathFor(SubMsNaming.Name(SubMsNaming.BaseName(Output), s.Index))).ToList();
             _jobs = _plan.SubMss.Select(s => job.For(names[s.Index], _plan.RowSubMs, s.Index, _plan.Reindex,
                 s.Spws.Length > 0 ? s.Spws : null, s.Index > 0 ? SpwSubtables.SharedByLink : [])).ToList();
@@ -60,7 +58,7 @@ public sealed class PartitionTask(TaskContext context, PartitionOptions o) : Par
             var reindexMap = reindex ? SpwReindex.For(_index.Ddi.Distinct().Order().Select(d => _layout.Ddis[d])) : SpwReindex.Identity;
             _jobs = [job.For(Stage.PathFor(Path.GetFileName(Output)), new int[_index.NRow], 0, reindexMap, null, [])];
         }
-        Logger.Info($"{(o.CreateMms ? $"partitioning along '{_axis.ToString().ToLowerInvariant()}' into {_jobs.Count} sub-MSs" : "writing a plain MS")} on {Math.Max(1, Cluster.Workers)} worker(s)");
+        Logger.Info($"{(o.CreateMms ? $"partitioning along '{o.SeparationAxis.ToString().ToLowerInvariant()}' into {_jobs.Count} sub-MSs" : "writing a plain MS")} on {Math.Max(1, Cluster.Workers)} worker(s)");
         return _jobs;
     }
 

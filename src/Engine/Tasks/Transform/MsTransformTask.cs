@@ -8,7 +8,7 @@ namespace MmsMpi.Tasks.Transform;
 /// <summary>Parameters of mstransform and its front ends beyond the transformations themselves.</summary>
 public sealed record MsTransformParams(
     string Vis, string OutputVis, SelectionExprs Selection, TransformOptions Options, TransformTask Task = TransformTask.MsTransform,
-    bool CreateMms = false, string SeparationAxis = "auto", string NumSubMs = "auto", bool KeepMms = true);
+    bool CreateMms = false, SeparationAxis SeparationAxis = SeparationAxis.Auto, string NumSubMs = "auto", bool KeepMms = true);
 
 /// <summary>
 /// mstransform on an MS or an MMS. An MMS is transformed one sub-MS per job in parallel into an MMS with the same
@@ -52,8 +52,8 @@ public sealed class MsTransformTask(TaskContext context, MsTransformParams p) : 
         }
         _route = isMms ? Decide(vis) : _p.CreateMms ? Route.PartitionThenParallel : Route.Monolithic;
         if (_route == Route.PartitionThenParallel && (_p.Options.CombineSpws || _p.Options.NSpw > 1) &&
-            !_p.SeparationAxis.Trim().Equals("scan", StringComparison.OrdinalIgnoreCase))
-            throw new UserError($"Cannot create MMS using separationaxis={_p.SeparationAxis} with some of the requested transformations (combinespws and nspw > 1 need separationaxis=scan)");
+            _p.SeparationAxis != SeparationAxis.Scan)
+            throw new UserError($"Cannot create MMS using separationaxis={_p.SeparationAxis.ToString().ToLowerInvariant()} with some of the requested transformations (combinespws and nspw > 1 need separationaxis=scan)");
         var command = CommandFingerprint.Of(_p with { Vis = vis, OutputVis = Path.GetFullPath(_p.OutputVis) });
         // Only where the output's size follows from the input's (selection, channel averaging): time averaging,
         // regridding and spw combination depend on the data, and the check must refuse only what clearly cannot fit.
@@ -103,7 +103,7 @@ public sealed class MsTransformTask(TaskContext context, MsTransformParams p) : 
                 return new OutputSummary(Output, 0, rows, Clock.Elapsed.TotalSeconds);
             case Route.MonolithicThenPartition:
                 string repartitioned = Stage.PathFor("repartitioned.mms");
-                var summary = new PartitionTask(Context, new PartitionOptions(_jobs[0].OutputPath, repartitioned, true, _outputAxis!.Value.ToString(), _p.NumSubMs, "all", false)).Run();
+                var summary = new PartitionTask(Context, new PartitionOptions(_jobs[0].OutputPath, repartitioned, true, _outputAxis!.Value, _p.NumSubMs, "all", false)).Run();
                 Publish(repartitioned, Output);
                 return summary with { OutputVis = Output, Seconds = Clock.Elapsed.TotalSeconds };
             default:
