@@ -36,7 +36,8 @@ public sealed unsafe class CasaTable : IDisposable
 
     /// <summary>Subtables referenced by table keywords (e.g. ANTENNA, SPECTRAL_WINDOW).</summary>
     /// <summary>The tables this one is made of: a ConcatTable's parts (an MMS's members as listed in its table.dat), else itself.</summary>
-    public IReadOnlyList<string> PartNames() => Lines(Native.ReadString((b, n) => Native.cs_table_parts(H, (byte*)b, n)));
+    public IReadOnlyList<string> PartNames() =>
+        Native.ReadString((b, n) => Native.cs_table_parts(H, (byte*)b, n)).Split('\0', StringSplitOptions.RemoveEmptyEntries);
 
     public IReadOnlyList<string> SubtableNames => Lines(Native.ReadString((b, n) => Native.cs_table_subtables(H, (byte*)b, n)));
 
@@ -75,6 +76,10 @@ public sealed unsafe class CasaTable : IDisposable
         Native.Check(Native.cs_table_copy_rows(H, src.H, dstStart, srcStart, n));
 
     /// <summary>Deep copy to a new plain table (subtables included), keeping storage managers.</summary>
+    /// <summary>Creates an empty plain table at path with these columns (their storage managers) and no subtables.</summary>
+    public void CreateEmptyWithColumns(string path, params string[] columns) =>
+        Native.Check(Native.cs_table_empty_columns(H, string.Join('\n', columns), path));
+
     public void DeepCopy(string path, bool noRows = false) => Native.Check(Native.cs_table_deep_copy(H, path, noRows ? 1 : 0));
 
     public bool IsDefined(string col, long row) => Native.Check(Native.cs_table_cell_defined(H, col, row)) != 0;

@@ -50,6 +50,10 @@ public static unsafe class MsWriter
     }
 
     /// <summary>Builds a Multi-MS reference table at output over closed sub-MSs, moving them into output/SUBMSS/.</summary>
-    public static void Concat(IEnumerable<string> subMsPaths, string output) =>
-        Native.Check(Native.cs_mms_concat(string.Join('\n', subMsPaths), output));
+    public static void Concat(IEnumerable<string> subMsPaths, string output)
+    {
+        // NUL-terminated paths: the one character no path can hold.
+        var members = System.Text.Encoding.UTF8.GetBytes(string.Concat(subMsPaths.Select(p => p + '\0')));
+        fixed (byte* m = members) Native.Check(Native.cs_mms_concat(m, members.Length, output));
+    }
 }

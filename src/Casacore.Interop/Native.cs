@@ -42,6 +42,7 @@ internal static unsafe partial class Native
     [LibraryImport(Lib)] internal static partial int cs_table_remove_rows(nint t, long* rows, long n);
     [LibraryImport(Lib)] internal static partial int cs_table_copy_rows(nint dst, nint src, long dstStart, long srcStart, long n);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_deep_copy(nint t, string path, int noRows);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_empty_columns(nint t, string columns, string path);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_cell_defined(nint t, string col, long row);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int cs_col_io(nint t, string col, long row0, long nrow, int type, void* buf, long nelem,
@@ -62,7 +63,7 @@ internal static unsafe partial class Native
     internal static partial int cs_ms_create_fresh(nint src, string path, string optionalColumns, string emptySubtables, int maxCorr, int maxChan);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int cs_ms_copy_runs(nint src, nint dst, long* runs, long nruns, long dstRow0, long* specs, long nspecs, string columns);
-    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_mms_concat(string members, string output);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_mms_concat(byte* members, long len, string output);
 
     internal static string LastError() => Marshal.PtrToStringUTF8(cs_last_error()) ?? "unknown casacore error";
 

@@ -145,13 +145,13 @@ SHIM_API int64_t cs_table_subtables(void* t, char* buf, int64_t len) {
   });
 }
 
-// The tables a table is made of, one per line: the parts of a ConcatTable (an MMS's members as its table.dat lists
-// them), or the table itself.
+// The tables a table is made of, each name ending in a NUL (a path may hold a newline): the parts of a ConcatTable
+// (an MMS's members as its table.dat lists them), or the table itself.
 SHIM_API int64_t cs_table_parts(void* t, char* buf, int64_t len) {
   return shim::guarded([&] {
     std::ostringstream os;
     const Block<String> parts = T(t).getPartNames(False);
-    for (const String& p : parts) os << p << '\n';
+    for (const String& p : parts) os << p << '\0';
     return shim::copy_out(os.str(), buf, len);
   });
 }
@@ -209,6 +209,29 @@ SHIM_API int cs_table_copy_rows(void* dst, void* src, int64_t dstStart, int64_t 
 SHIM_API int cs_table_deep_copy(void* t, const char* path, int noRows) {
   return shim::guarded([&] {
     T(t).deepCopy(path, Table::New, True, Table::AipsrcEndian, noRows != 0);
+  });
+}
+
+// An empty plain table at path with the given columns of t (newline separated) and their storage managers, and no
+// subtables: a deep copy would copy those too, and casacore copies a table directory by running "cp -r" through the
+// shell, which breaks on a path with a quote.
+SHIM_API int cs_table_empty_columns(void* t, const char* columns, const char* path) {
+  return shim::guarded([&] {
+    std::vector<String> names;
+    std::istringstream is(columns);
+    std::string line;
+    while (std::getline(is, line))
+      if (!line.empty()) names.push_back(line);
+    Block<String> cols(names.size());
+    for (size_t i = 0; i < names.size(); ++i) cols[i] = names[i];
+    Table projected = T(t).project(cols);
+    Table out = TableCopy::makeEmptyTable(path, projected.dataManagerInfo(), projected, Table::New, Table::AipsrcEndian,
+                                          False, True);
+    shim::discard_on_error(out, [&] {
+      TableRecord& kw = out.rwKeywordSet();
+      for (Int i = static_cast<Int>(kw.nfields()) - 1; i >= 0; --i)
+        if (kw.type(i) == TpTable) kw.removeField(i);
+    });
   });
 }
 

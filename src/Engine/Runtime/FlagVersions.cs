@@ -51,11 +51,10 @@ public static class FlagVersions
         try
         {
             using var ms = CasaTable.Open(vis);
-            // TaQL makes the empty table (the MS's own storage managers for FLAG and FLAG_ROW), deep-copied to its
-            // place (no path inside TaQL text: any path works); the rows are then copied in bulk per run of one DDI
-            // (one cell shape): TaQL's own copy of a selection went cell by cell and took longer than the rest of a
-            // partition or clip run.
-            using (var empty = ms.Query("select FLAG, FLAG_ROW from $1 where false")) empty.DeepCopy(table);
+            // An empty table with the MS's own storage managers for FLAG and FLAG_ROW (made natively: no path in TaQL
+            // text or a shell, so any path works); the rows are then copied in bulk per run of one DDI (one cell
+            // shape): TaQL's own copy of a selection went cell by cell and took longer than the rest of a partition.
+            ms.CreateEmptyWithColumns(table, "FLAG", "FLAG_ROW");
             using var version = CasaTable.Open(table, writable: true);
             version.AddRows(ms.NRow);
             var runs = RowRun.Consecutive(Enumerable.Range(0, (int)ms.NRow).Select(r => (long)r).ToArray(), ms.GetColumn<int>("DATA_DESC_ID"))
