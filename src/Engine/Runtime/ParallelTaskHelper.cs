@@ -51,7 +51,7 @@ public abstract class ParallelTaskHelper<TResult>(TaskContext context)
     /// <summary>
     /// Runs jobs on the cluster (those kept from an earlier run are not run again) and returns every result in job
     /// order. A stop request (signal) or an interrupted worker ends the run as interrupted; the first failed job as
-    /// "NAME failed: error".
+    /// "NAME failed: error" (a task of one job: its error).
     /// </summary>
     protected IReadOnlyList<JobResult> ExecuteJobs(IReadOnlyList<Job> jobs)
     {
@@ -69,7 +69,8 @@ public abstract class ParallelTaskHelper<TResult>(TaskContext context)
             var job = jobs[todo[k]];
             if (r.Error is not null)
             {
-                if (r.InterruptedBy == 0) Logger.Error($"{job.Name} failed: {r.Error}");
+                // As it happens, while the other jobs run on; a single job's error is the task's error line itself.
+                if (r.InterruptedBy == 0 && jobs.Count > 1) Logger.Error($"{job.Name} failed: {r.Error}");
                 return;
             }
             Completed(job, r);
@@ -82,7 +83,7 @@ public abstract class ParallelTaskHelper<TResult>(TaskContext context)
         if (interrupted is not null) throw new InterruptedError(interrupted.InterruptedBy, ResumeHint);
         ThrowIfInterrupted();
         int failed = Array.FindIndex(results, r => r.Error is not null);
-        if (failed >= 0) throw new UserError($"{jobs[failed].Name} failed: {results[failed].Error}");
+        if (failed >= 0) throw new UserError(jobs.Count > 1 ? $"{jobs[failed].Name} failed: {results[failed].Error}" : results[failed].Error!);
         return results;
     }
 
