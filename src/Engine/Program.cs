@@ -50,10 +50,13 @@ static int Invoke(string[] args)
     foreach (var command in TaskCommands.All())
         root.Add(command);
     var parsed = root.Parse(args);
+    // A parameter given twice would silently keep one of its values (a second "--vis" without a value was ignored).
+    var repeated = parsed.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+        .Where(o => o.IdentifierTokenCount > 1).Select(o => $"{o.Option.Name} is given more than once").ToList();
     // System.CommandLine's own error text is several lines without our ERROR: form; the usage hint follows ours.
-    if (parsed.Errors.Count > 0)
+    if (parsed.Errors.Count > 0 || repeated.Count > 0)
     {
-        TaskHost.Fail(string.Join("; ", parsed.Errors.Select(e => e.Message)), 1);
+        TaskHost.Fail(string.Join("; ", parsed.Errors.Select(e => e.Message).Concat(repeated)), 1);
         Console.Error.WriteLine($"usage: MmsMpi {(parsed.CommandResult.Command is RootCommand ? "TASK" : parsed.CommandResult.Command.Name)} --help");
         return 1;
     }

@@ -80,10 +80,16 @@ public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : Parallel
     /// <summary>The flag backup the interrupted run saved (a resumed run saves none of its own: the flags are no longer the original ones).</summary>
     protected string? ResumedBackup => _marker?.Backup;
 
+    /// <summary>Whether the interrupted run this one resumes finished the job of this name.</summary>
+    protected bool FinishedBefore(string jobName) => _marker?.Done.Contains(jobName) == true;
+
+    /// <summary>Nothing the interrupted run did is kept: every job runs again (after the flags were restored).</summary>
+    protected void RedoAll() => _marker?.Done.Clear();
+
     /// <summary>Jobs that change the data; only they are recorded and skipped when resuming.</summary>
     protected abstract bool Writes(Job job);
 
-    protected override JobResult? Kept(Job job) => Writes(job) && _marker?.Done.Contains(job.Name) == true ? new JobResult(0) : null;
+    protected override JobResult? Kept(Job job) => Writes(job) && FinishedBefore(job.Name) ? new JobResult(0) : null;
 
     protected override void Completed(Job job, JobResult result)
     {

@@ -14,11 +14,13 @@ public static class NoSpace
         (e.InnerException is { } inner && Is(inner));
 
     /// <summary>
-    /// Also casacore's short writes, which it reports as "write error ...: Success" (errno was not set): a write
-    /// error while the filesystem of path has (next to) nothing free is a full disk.
+    /// Also casacore's short writes, which it reports as "write error ...: Success" (errno was not set) or as a
+    /// failed assertion on a pwrite (its lock files): a write error while the filesystem of path has (next to)
+    /// nothing free is a full disk.
     /// </summary>
     public static bool Is(Exception e, string path) =>
-        Is(e) || (e.Message.Contains("write error", StringComparison.OrdinalIgnoreCase) && FreeBytes(path) < (1 << 20));
+        Is(e) || ((e.Message.Contains("write error", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("PWRITE", StringComparison.Ordinal))
+                  && FreeBytes(path) < (1 << 20));
 
     private static long FreeBytes(string path)
     {

@@ -32,6 +32,7 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
     private Dictionary<string, string> _command = [];
     private bool _write;
     private string? _backup;
+    private bool _resuming;
 
     protected override void Initialize()
     {
@@ -51,6 +52,7 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
             ["vis"] = _vis, ["commands"] = string.Join("\n", _commands.Select(c => c.Text)), ["action"] = p.Action.ToString(),
         };
         RequireNoInterruptedRun(_vis, _command);
+        _resuming = Interrupted() is not null;
         if (p.FlagBackup && ResumedBackup is null)
         {
             _backup = FlagVersions.Backup(_vis, FlagVersions.DirFor(_vis), "flagdata",
@@ -67,6 +69,8 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
             Logger.Info("action='none': the commands are valid; nothing is run");
             return [];
         }
+        if (ResumedBackup is not null) RestoreUnfinished();
+        else if (_resuming) Logger.Warn("the interrupted run saved no flag backup: its unfinished sub-MSs are flagged again over the flags it left (modes that depend on earlier flags, e.g. tfcrop, may flag more than an uninterrupted run)");
         IReadOnlyList<CommandReport>? sweep = null;
         if (_commands.Any(c => c.Quack is not null || c.Shadow is not null))
             sweep = Merge(ExecuteJobs(Pass(_commands.Select(c => c.Shadow is null ? c : c with { Selection = new SelectionExprs() }).ToList(),
@@ -86,6 +90,21 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
     }
 
     protected override bool Writes(Job job) => job is FlagJob { Write: true };
+
+    /// <summary>
+    /// A resumed run first puts back the flags from before the interrupted run (its backup) in the sub-MSs that run
+    /// did not finish, so they are flagged from the same state as in an uninterrupted run (tfcrop and quack's
+    /// increment look at existing flags). A sweep (quack, shadow) reads every sub-MS, so then all are restored and
+    /// all flagged again.
+    /// </summary>
+    private void RestoreUnfinished()
+    {
+        if (_commands.Any(c => c.Quack is not null || c.Shadow is not null)) RedoAll();
+        var restore = FlagRestoreJob.For(_targets, FlagVersions.TablePath(FlagVersions.DirFor(_vis), ResumedBackup!), ResumedBackup!, _vis, FlagMerge.Replace)
+            .Where(j => !FinishedBefore(j.Name)).Cast<Job>().ToList();
+        Logger.Info($"restoring the flags of {ResumedBackup} in the {restore.Count} sub-MS(s) the interrupted run did not finish");
+        ExecuteJobs(restore);
+    }
 
     private List<Job> Pass(IReadOnlyList<FlagCommand> commands, FlagPassKind pass, IReadOnlyList<CommandReport>? sweep)
     {

@@ -84,13 +84,7 @@ public sealed class FlagManagerTask(TaskContext context, FlagManagerParams p) : 
 
     private List<Job> RestoreJobs()
     {
-        string table = FlagVersions.TablePath(_dir, p.VersionName);
-        var rows = _targets.Select(t => { using var ms = CasaTable.Open(t); return ms.NRow; }).ToList();
-        using (var version = CasaTable.Open(table))
-            if (version.NRow != rows.Sum())
-                throw new UserError($"flag version {p.VersionName} has {version.NRow} rows but {Path.GetFileName(_vis)} has {rows.Sum()}: it was saved from other data");
-        long offset = 0;
-        var jobs = _targets.Select((t, i) => { var job = new FlagRestoreJob(t, table, offset, p.Merge); offset += rows[i]; return (Job)job; }).ToList();
+        var jobs = FlagRestoreJob.For(_targets, FlagVersions.TablePath(_dir, p.VersionName), p.VersionName, _vis, p.Merge).Cast<Job>().ToList();
         Logger.Info($"Restore flagversions {p.VersionName} (merge {p.Merge.ToString().ToLowerInvariant()}): {jobs.Count} job(s)");
         return jobs;
     }

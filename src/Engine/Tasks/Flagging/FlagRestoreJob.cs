@@ -15,6 +15,20 @@ public sealed record FlagRestoreJob(string Ms, string VersionTable, long Offset,
 {
     public override string Name => Path.GetFileName(Ms);
 
+    /// <summary>
+    /// One job per target (the MS, or each sub-MS in MMS order) restoring its rows of the version table; refuses a
+    /// version saved from other data.
+    /// </summary>
+    public static List<FlagRestoreJob> For(IReadOnlyList<string> targets, string versionTable, string versionName, string vis, FlagMerge merge)
+    {
+        var rows = targets.Select(t => { using var ms = CasaTable.Open(t); return ms.NRow; }).ToList();
+        using (var version = CasaTable.Open(versionTable))
+            if (version.NRow != rows.Sum())
+                throw new UserError($"flag version {versionName} has {version.NRow} rows but {Path.GetFileName(vis)} has {rows.Sum()}: it was saved from other data");
+        long offset = 0;
+        return targets.Select((t, i) => { var job = new FlagRestoreJob(t, versionTable, offset, merge); offset += rows[i]; return job; }).ToList();
+    }
+
     public override JobResult Run(CancellationToken cancel)
     {
         using var ms = CasaTable.Open(Ms, writable: true);

@@ -25,7 +25,7 @@ public sealed class PartitionTask(TaskContext context, PartitionOptions o) : Par
     {
         _nSubMs = Parse(() => NumSubMs.Resolve(o.NumSubMs, Cluster.Workers));
         InputVis.RequireExists(o.Vis);
-        string vis = Path.GetFullPath(o.Vis);
+        string vis = Path.GetFullPath(o.Vis), output = InputVis.CheckOutput(o.OutputVis);
         long inputBytes, inputRows;
         using (var ms = InputVis.OpenMs(vis))
         {
@@ -37,7 +37,7 @@ public sealed class PartitionTask(TaskContext context, PartitionOptions o) : Par
             (inputBytes, inputRows) = (DiskUsage.Bytes(vis), ms.NRow);
         }
         // numsubms is recorded as resolved: 'auto' follows the number of workers, and a resumed run must plan the same sub-MSs.
-        var command = CommandFingerprint.Of(o with { Vis = vis, OutputVis = Path.GetFullPath(o.OutputVis), NumSubMs = _nSubMs.ToString() });
+        var command = CommandFingerprint.Of(o with { Vis = vis, OutputVis = output, NumSubMs = _nSubMs.ToString() });
         OpenStaging(vis, o.OutputVis, command, (long)((double)inputBytes * _rowNumbers.Length / Math.Max(inputRows, 1)));
     }
 
