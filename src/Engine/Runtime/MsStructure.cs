@@ -9,8 +9,156 @@ namespace MmsMpi.Runtime;
 /// </summary>
 public static class MsStructure
 {
+    private static readonly string[] RequiredSubtables = ["ANTENNA", "DATA_DESCRIPTION", "SPECTRAL_WINDOW", "POLARIZATION", "FIELD", "OBSERVATION"];
+
+    /// <summary>Columns whose cells every task reads or writes with the DDI's [NUM_CORR, NUM_CHAN] shape.</summary>
+    private static readonly string[] ShapedColumns = ["DATA", "FLOAT_DATA", "FLAG"];
+
     /// <summary>Throws a UserError naming the first problem of the MS (or of every member of an MMS) at vis.</summary>
     public static void Check(CasaTable ms, string vis)
     {
+        if (!ms.IsMms())
+        {
+            CheckMs(ms, new Where(vis, ""));
+            return;
+        }
+        // The MMS reads as the concatenation of its members, which hold the rows and the subtables they refer to.
+        foreach (var member in ms.Members())
+        {
+            var where = new Where(vis, $"sub-MS {Path.GetFileName(member)}: ");
+            using var sub = where.Read("main table", () => CasaTable.Open(member));
+            CheckMs(sub, where);
+        }
+    }
+
+    private static void CheckMs(CasaTable ms, Where where)
+    {
+        var rows = RequiredSubtables.ToDictionary(name => name, name => SubtableRows(ms, name, where));
+        var spwOfDdi = where.Ints(ms, "DATA_DESCRIPTION", "SPECTRAL_WINDOW_ID");
+        var polOfDdi = where.Ints(ms, "DATA_DESCRIPTION", "POLARIZATION_ID");
+        where.InRange("DATA_DESCRIPTION", "SPECTRAL_WINDOW_ID", spwOfDdi, "SPECTRAL_WINDOW", rows["SPECTRAL_WINDOW"]);
+        where.InRange("DATA_DESCRIPTION", "POLARIZATION_ID", polOfDdi, "POLARIZATION", rows["POLARIZATION"]);
+        var nchan = where.Ints(ms, "SPECTRAL_WINDOW", "NUM_CHAN");
+        var ncorr = where.Ints(ms, "POLARIZATION", "NUM_CORR");
+        var shapes = spwOfDdi.Zip(polOfDdi, (spw, pol) =>
+        {
+            // A cell of NUM_CHAN or NUM_CORR below 1 cannot exist; tasks would size their buffers from it.
+            if (nchan[spw] < 1) throw where.Malformed($"SPECTRAL_WINDOW row {spw} has NUM_CHAN {nchan[spw]}");
+            if (ncorr[pol] < 1) throw where.Malformed($"POLARIZATION row {pol} has NUM_CORR {ncorr[pol]}");
+            return new long[] { ncorr[pol], nchan[spw] };
+        }).ToArray();
+
+        var ddi = where.Ints(ms, "", "DATA_DESC_ID");
+        where.InRange("main table", "DATA_DESC_ID", ddi, "DATA_DESCRIPTION", spwOfDdi.Length);
+        where.InRange("main table", "FIELD_ID", where.Ints(ms, "", "FIELD_ID"), "FIELD", rows["FIELD"]);
+        where.InRange("main table", "ANTENNA1", where.Ints(ms, "", "ANTENNA1"), "ANTENNA", rows["ANTENNA"]);
+        where.InRange("main table", "ANTENNA2", where.Ints(ms, "", "ANTENNA2"), "ANTENNA", rows["ANTENNA"]);
+        if (ms.HasColumn("OBSERVATION_ID"))
+            where.InRange("main table", "OBSERVATION_ID", where.Ints(ms, "", "OBSERVATION_ID"), "OBSERVATION", rows["OBSERVATION"]);
+        if (ms.HasColumn("STATE_ID") && where.Ints(ms, "", "STATE_ID") is var state && state.Any(s => s >= 0))
+        {
+            // STATE_ID -1 means no state. An empty STATE means none recorded: DP3 (LOFAR) writes STATE_ID 0 with no STATE rows.
+            long stateRows = SubtableRows(ms, "STATE", where);
+            if (stateRows > 0) where.InRange("main table", "STATE_ID", state, "STATE", stateRows, allowMinusOne: true);
+        }
+
+        var shaped = ShapedColumns.Where(c => ms.HasColumn(c) && ms.NRow > 0 && where.Read($"main table column {c}", () => ms.IsDefined(c, 0))).ToList();
+        if (shaped.Count > 0) CheckShapes(ms, shaped, ddi, shapes, where);
+    }
+
+    /// <summary>
+    /// Reading every cell's shape costs ~1 µs a row and column in casacore (TaQL's shape() or a cell read), too much for
+    /// a 100k-row MS, but its element count is cheap (~0.15 µs): one TaQL scan checks the count of every cell and the
+    /// exact shape of the first and last row of each DDI. That catches any missing cell or cell of the wrong size; a cell
+    /// of the right size with other axis lengths (e.g. [2, 128] for [4, 64]) is caught only at those rows.
+    /// </summary>
+    private static void CheckShapes(CasaTable ms, IReadOnlyList<string> cols, int[] ddi, long[][] shapes, Where where)
+    {
+        string AnyCol(Func<string, string> wrong) => "(" + string.Join(" || ", cols.Select(wrong)) + ")";
+        // && and || stop early: shape() runs on the end rows only, on cells of the right size (so defined). Glish style
+        // gives shape() in casacore's axis order [NUM_CORR, NUM_CHAN].
+        var wrong = Enumerable.Range(0, shapes.Length).Where(d => Array.IndexOf(ddi, d) >= 0).Select(d =>
+        {
+            var (ncorr, nchan) = (shapes[d][0], shapes[d][1]);
+            var ends = string.Join(" || ", new[] { Array.IndexOf(ddi, d), Array.LastIndexOf(ddi, d) }.Distinct().Select(r => $"rowid() == {r}"));
+            return $"DATA_DESC_ID == {d} && ({AnyCol(c => $"nelements({c}) != {ncorr * nchan}")} "
+                + $"|| ({ends}) && {AnyCol(c => $"(ndim({c}) != 2 || any(shape({c}) != [{ncorr}, {nchan}]))")})";
+        });
+        long[] found = where.Read($"main table columns {string.Join(", ", cols)}", () =>
+        {
+            using var bad = ms.Query($"using style glish select from $1 where {string.Join(" || ", wrong)} limit 1");
+            return bad.RowNumbers();
+        });
+        foreach (long row in found)
+        {
+            var need = shapes[ddi[row]];
+            foreach (var col in cols)
+            {
+                var shape = where.Read($"main table column {col} row {row}", () => CellShape(ms, col, row));
+                if (shape is null)
+                    throw where.Malformed($"main table row {row} has no {col} cell (DATA_DESC_ID {ddi[row]} needs {Text(need)} = [NUM_CORR, NUM_CHAN])");
+                if (!shape.SequenceEqual(need))
+                    throw where.Malformed($"main table row {row} has a {col} cell of shape {Text(shape)} but DATA_DESC_ID {ddi[row]} needs {Text(need)} = [NUM_CORR, NUM_CHAN]");
+            }
+        }
+    }
+
+    /// <summary>The shape of a bad cell for the message (casacore axis order), null if undefined; GetCell needs the element type.</summary>
+    private static long[]? CellShape(CasaTable ms, string col, long row)
+    {
+        if (!ms.IsDefined(col, row)) return null;
+        long[] shape;
+        if (col == "FLAG") ms.GetCell<bool>(col, row, out shape);
+        else if (col == "FLOAT_DATA") ms.GetCell<float>(col, row, out shape);
+        else ms.GetCell<ComplexF>(col, row, out shape);
+        return shape;
+    }
+
+    private static long SubtableRows(CasaTable ms, string name, Where where)
+    {
+        // A keyword may name a subtable whose directory is gone (or the reverse); either way it cannot be opened.
+        if (!ms.SubtableNames.Contains(name) || !File.Exists(Path.Combine(ms.Name, name, "table.dat")))
+            throw where.Malformed($"the required subtable {name} is missing");
+        return where.Read($"subtable {name}", () =>
+        {
+            using var t = ms.OpenSubtable(name);
+            return t.NRow;
+        });
+    }
+
+    private static string Text(long[] shape) => $"[{string.Join(", ", shape)}]";
+
+    /// <summary>The MS being checked (vis, and the member of an MMS) that each message names.</summary>
+    private sealed record Where(string Vis, string Member)
+    {
+        public UserError Malformed(string problem) => new($"'{Vis}' is malformed: {Member}{problem}");
+
+        /// <summary>Runs a casacore read, turning casacore's complaint (a damaged file) into one line naming what was read.</summary>
+        public T Read<T>(string what, Func<T> read)
+        {
+            try { return read(); }
+            catch (CasacoreException e) { throw new UserError($"'{Vis}' is unreadable: {Member}{what}: {e.Message.Split('\n')[0].Trim()}"); }
+        }
+
+        /// <summary>A whole int column of the main table (subtable "") or of a subtable.</summary>
+        public int[] Ints(CasaTable ms, string subtable, string col)
+        {
+            var table = subtable == "" ? "main table" : subtable;
+            return Read($"{table} column {col}", () =>
+            {
+                using var sub = subtable == "" ? null : ms.OpenSubtable(subtable);
+                var t = sub ?? ms;
+                if (!t.HasColumn(col)) throw Malformed($"{table} has no column {col}");
+                return t.GetColumn<int>(col);
+            });
+        }
+
+        /// <summary>Every value of an id column must be a row of the subtable it points into.</summary>
+        public void InRange(string table, string col, int[] ids, string target, long targetRows, bool allowMinusOne = false)
+        {
+            for (int row = 0; row < ids.Length; row++)
+                if ((ids[row] < 0 || ids[row] >= targetRows) && !(allowMinusOne && ids[row] == -1))
+                    throw Malformed($"{table} row {row} has {col} {ids[row]} but {target} has {targetRows} row(s)");
+        }
     }
 }
