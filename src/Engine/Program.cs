@@ -52,7 +52,7 @@ static int Invoke(string[] args)
     var parsed = root.Parse(args);
     // A parameter given twice would silently keep one of its values (a second "--vis" without a value was ignored).
     var repeated = parsed.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
-        .Where(o => o.IdentifierTokenCount > 1).Select(o => $"{o.Option.Name} is given more than once").ToList();
+        .Where(o => o.IdentifierTokenCount > 1 && o.Option.Arity.MaximumNumberOfValues == 1).Select(o => $"{o.Option.Name} is given more than once").ToList();
     // System.CommandLine's own error text is several lines without our ERROR: form; the usage hint follows ours.
     if (parsed.Errors.Count > 0 || repeated.Count > 0)
     {

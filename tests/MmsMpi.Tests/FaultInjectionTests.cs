@@ -462,10 +462,16 @@ public class FaultInjectionTests
 
         public static Running Start(bool mpi, string[] args)
         {
-            var psi = new ProcessStartInfo(mpi ? Repo.Script("run-mpi.sh") : "dotnet")
+            // A test run started in the background (CI, `scripts/test.sh &`) has SIGINT ignored, and a program keeps
+            // an ignored SIGINT ignored (so does MmsMpi, as a Unix program should): restore its default before the exec,
+            // as a terminal's foreground job has it. The pid stays the program's.
+            var psi = new ProcessStartInfo("/usr/bin/python3")
             {
                 RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])");
+            psi.ArgumentList.Add(mpi ? Repo.Script("run-mpi.sh") : "dotnet");
             foreach (var a in mpi ? ["-n", "3", .. args] : new[] { Repo.MmsMpiDll }.Concat(args)) psi.ArgumentList.Add(a);
             psi.Environment.Remove("TERM");
             psi.Environment["MMSMPI_DLL"] = Repo.MmsMpiDll;
