@@ -78,5 +78,6 @@ while true; do
     wait "$child" && rc=0 || rc=$?
     kill -0 "$child" 2>/dev/null || break
 done
-(( signal )) && exit $((128 + signal))
+# A signal that came after the job had completed stopped nothing: the job's own success stands.
+(( signal && rc != 0 )) && exit $((128 + signal))
 exit "$rc"

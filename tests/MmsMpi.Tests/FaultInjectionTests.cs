@@ -60,7 +60,7 @@ public class FaultInjectionTests
     {
         _dir = RunScratch.Create("mmsmpi-fault-");
         _big = Path.Combine(_dir, "big.ms");
-        Ok(Proc.MmsMpi("simulate", "--outputvis", _big, "--size-mb", "300", "--nchan", "128"));
+        Ok(Proc.MmsMpi("simulate", "--outputvis", _big, "--size-mb", "500", "--nchan", "128"));
         _bigHash = BadInputTests.TreeHash(_big);
 
         _refMms = Path.Combine(_dir, "ref.mms");

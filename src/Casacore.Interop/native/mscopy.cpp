@@ -68,7 +68,18 @@ void unfix_array_shapes(const String& path) {
   Table(tmp, Table::Update).rename(path, Table::New);
 }
 
-// Deep copies of the input's subtables into out/NAME (without rows for those in empty). Keywords that point at a
+// A copy of table in at path as casacore's deepCopy makes it (columns, storage managers, keywords, info, rows),
+// built here so that an error such as a full disk reaches the caller: deepCopy writes the new table in a
+// destructor, where an error is std::terminate.
+void copy_table(const Table& in, const String& path, bool noRows) {
+  Table out = TableCopy::makeEmptyTable(path, in.dataManagerInfo(), in, Table::New, Table::AipsrcEndian, False, noRows);
+  shim::discard_on_error(out, [&] {
+    if (!noRows) TableCopy::copyRows(out, in);
+    TableCopy::copyInfo(out, in);
+  });
+}
+
+// Copies of the input's subtables into out/NAME (without rows for those in empty). Keywords that point at a
 // table that does not exist (ALMA's ASDM_* keywords often do) are dropped rather than copied dangling.
 void copy_subtables(const Table& in, Table& out, const std::vector<String>& empty) {
   const TableRecord& inKw = in.keywordSet();
@@ -82,7 +93,7 @@ void copy_subtables(const Table& in, Table& out, const std::vector<String>& empt
     }
     const String path = out.tableName() + "/" + name;
     const bool noRows = std::find(empty.begin(), empty.end(), name) != empty.end();
-    inKw.asTable(i).deepCopy(path, Table::New, True, Table::AipsrcEndian, noRows);
+    copy_table(inKw.asTable(i), path, noRows);
     if (name == "SPECTRAL_WINDOW") unfix_array_shapes(path);  // channel selection and averaging rewrite its rows
     outKw.defineTable(name, Table(path));
   }
