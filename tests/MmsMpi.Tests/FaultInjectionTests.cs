@@ -221,7 +221,8 @@ public class FaultInjectionTests
     public void ADiskThatFillsUpStopsTheRunAndResumeFinishesIt(TaskKind task, bool mpi)
     {
         using var tmp = new TempDir();
-        string disk = Mount(tmp, "disk", "480m");
+        // Room for the whole output (the up-front check passes); the disk is then filled while the run writes.
+        string disk = Mount(tmp, "disk", "800m");
         try
         {
             string target = Path.Combine(disk, "out.mms"), filler = Path.Combine(disk, "filler");

@@ -65,7 +65,8 @@ void unfix_array_shapes(const String& path) {
     });
   }
   Table(path, Table::Delete);
-  Table(tmp, Table::Update).rename(path, Table::New);
+  Table variable(tmp, Table::Update);
+  shim::discard_on_error(variable, [&] { variable.rename(path, Table::New); });
 }
 
 // A copy of table in at path as casacore's deepCopy makes it (columns, storage managers, keywords, info, rows),
