@@ -29,15 +29,16 @@ int64_t guarded(F&& f) {
 }
 
 // casacore writes a table's files in its destructor, and destructors cannot throw: an error there (a full disk)
-// is std::terminate. Runs body, then flushes the new table t; on any error t is marked for delete first, so its
-// destructor removes the partial table instead of writing it.
+// is std::terminate. Runs body, then flushes the new table t; on any error a copy of the table handle is leaked,
+// so the table is never destroyed and never written again (marking it for delete is not enough: its storage
+// managers still write their index files while it is removed). The caller is failing, and its staging goes.
 template <class T, class F>
 void discard_on_error(T& t, F&& body) {
   try {
     body();
     t.flush();
   } catch (...) {
-    t.markForDelete();
+    new T(t);
     throw;
   }
 }

@@ -15,12 +15,12 @@ public static class NoSpace
 
     /// <summary>
     /// Also casacore's short writes, which it reports as "write error ...: Success" (errno was not set) or as a
-    /// failed assertion on a pwrite (its lock files): a write error while the filesystem of path has (next to)
-    /// nothing free is a full disk.
+    /// failed assertion on a pwrite (its lock files): a write error while the filesystem of path has less free than
+    /// a bucket or tile casacore may write at once (64 MiB) is a full disk.
     /// </summary>
     public static bool Is(Exception e, string path) =>
         Is(e) || ((e.Message.Contains("write error", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("PWRITE", StringComparison.Ordinal))
-                  && FreeBytes(path) < (1 << 20));
+                  && FreeBytes(path) < (64 << 20));
 
     private static long FreeBytes(string path)
     {

@@ -1,10 +1,7 @@
-using NUnit.Framework;
-
 namespace MmsMpi.Tests.Support;
 
 /// <summary>Scratch directories shared by a whole test run (unpacked and generated data), removed when the run ends.</summary>
-[SetUpFixture]
-public sealed class RunScratch
+public static class RunScratch
 {
     private static readonly List<string> Dirs = [];
 
@@ -15,8 +12,7 @@ public sealed class RunScratch
         return dir;
     }
 
-    [OneTimeTearDown]
-    public void RemoveAll()
+    public static void RemoveAll()
     {
         lock (Dirs)
             foreach (var dir in Dirs.Where(Directory.Exists)) Directory.Delete(dir, recursive: true);
