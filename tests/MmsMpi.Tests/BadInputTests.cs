@@ -353,21 +353,6 @@ public class BadInputTests
         Checks.Py(ms, "__import__('hashlib').sha1(b''.join(t.getcell('FLAG', i).tobytes() for i in range(t.nrows()))).hexdigest()");
 
     /// <summary>A child process in a given working directory (the CLI, or run-mpi.sh with MMSMPI_DLL set).</summary>
-    public static ProcResult Run(string cwd, string file, IEnumerable<string> args, int timeoutSeconds = 300)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = cwd };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment.Remove("TERM");
-        psi.Environment["MMSMPI_DLL"] = Repo.MmsMpiDll;
-        using var proc = Process.Start(psi)!;
-        var stdout = proc.StandardOutput.ReadToEndAsync();
-        var stderr = proc.StandardError.ReadToEndAsync();
-        if (!proc.WaitForExit(timeoutSeconds * 1000))
-        {
-            proc.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(" ", args)} did not finish in {timeoutSeconds} s");
-        }
-        proc.WaitForExit();
-        return new ProcResult(proc.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static ProcResult Run(string cwd, string file, IEnumerable<string> args) =>
+        Proc.Run(file, args, new Dictionary<string, string> { ["MMSMPI_DLL"] = Repo.MmsMpiDll }, cwd: cwd);
 }

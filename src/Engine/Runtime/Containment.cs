@@ -23,9 +23,9 @@ public static partial class Containment
     /// Every symbolic link in an MMS (its SUBMSS members, the reference table's and the members' subtable links) and
     /// every part the reference table lists, that resolves outside the MMS: "LINK → TARGET" per escape.
     /// </summary>
-    public static IReadOnlyList<string> EscapesOf(string mms)
+    public static IReadOnlyList<string> EscapesOf(CasaTable reference)
     {
-        string root = Real(mms);
+        string mms = reference.Name, root = Real(mms);
         var escapes = new List<string>();
         foreach (var entry in new DirectoryInfo(mms).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
@@ -33,24 +33,23 @@ public static partial class Containment
             string target = Real(entry.FullName);
             if (!Inside(target, root)) escapes.Add($"{Path.GetRelativePath(mms, entry.FullName)} → {target}");
         }
-        using (var reference = CasaTable.Open(mms))
-            foreach (var part in reference.PartNames())
-                if (!Inside(Real(part), root)) escapes.Add($"member {part} → {Real(part)}");
+        foreach (var part in reference.PartNames())
+            if (!Inside(Real(part), root)) escapes.Add($"member {part} → {Real(part)}");
         return escapes.Distinct().ToList();
     }
 
     /// <summary>Refuses (writing tasks) or warns about (reading tasks) links of an MMS that lead outside it.</summary>
-    public static void CheckMms(string mms, bool writing, NLog.Logger logger)
+    public static void CheckMms(CasaTable mms, bool writing, NLog.Logger logger)
     {
         var escapes = EscapesOf(mms);
         if (escapes.Count == 0) return;
-        string text = $"{mms} has links outside the MMS: {string.Join("; ", escapes)}";
+        string text = $"{mms.Name} has links outside the MMS: {string.Join("; ", escapes)}";
         if (writing) throw new UserError($"{text}: refusing to write through them");
         logger.Warn($"{text}: they are read as they are");
     }
 
     /// <summary>The path with every symbolic link resolved (for a path that does not exist yet: its parent's, plus its name).</summary>
-    public static string Real(string path)
+    private static string Real(string path)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         var existing = full;

@@ -21,7 +21,7 @@ public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : Parallel
     private Marker? _marker;
     private string _dir = "";
 
-    protected sealed record Marker(string Task, IReadOnlyDictionary<string, string> Command, string? Backup, HashSet<string> Done);
+    private sealed record Marker(string Task, IReadOnlyDictionary<string, string> Command, string? Backup, HashSet<string> Done);
 
     public override TResult Run()
     {
@@ -43,7 +43,7 @@ public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : Parallel
     }
 
     /// <summary>The marker an interrupted run left on vis, if any.</summary>
-    protected Marker? Interrupted() =>
+    private Marker? Interrupted() =>
         File.Exists(MarkerPath) ? JsonSerializer.Deserialize<Marker>(File.ReadAllBytes(MarkerPath), Json) : null;
 
     /// <summary>
@@ -60,6 +60,7 @@ public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : Parallel
         if (Ledger.FirstDifference(m.Command, command) is { } diff)
             throw new UserError($"--resume: the interrupted run on {vis} was a different command: {diff}");
         _marker = m;
+        Resuming = true;
         Logger.Info($"resuming the interrupted {m.Task}: {m.Done.Count} sub-MS(s) it finished are kept");
     }
 
@@ -76,6 +77,9 @@ public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : Parallel
         _marker = null;
         if (File.Exists(MarkerPath)) File.Delete(MarkerPath);
     }
+
+    /// <summary>This run continues an interrupted one (--resume found its marker).</summary>
+    protected bool Resuming { get; private set; }
 
     /// <summary>The flag backup the interrupted run saved (a resumed run saves none of its own: the flags are no longer the original ones).</summary>
     protected string? ResumedBackup => _marker?.Backup;

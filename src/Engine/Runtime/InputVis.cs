@@ -29,7 +29,7 @@ public static class InputVis
             {
                 if (MmsAssembler.ReadAxisType(vis) is { } axis && MultiMs.Axis(vis) is null)
                     throw new UserError($"'{vis}' has an unknown AxisType '{axis}' in its table.info (expected scan, spw, baseline or scan,spw)");
-                Containment.CheckMms(Path.GetFullPath(vis), writing, Log.For<CasaTable>());
+                Containment.CheckMms(ms, writing, Log.For<CasaTable>());
             }
             MsStructure.Check(ms, vis);
         }

@@ -16,8 +16,6 @@ public static class Interruption
 
     public static CancellationToken Token => Source.Token;
 
-    public static bool Requested => Source.IsCancellationRequested;
-
     /// <summary>The signal that asked to stop (SIGINT when the stop came without one, e.g. a cancelled test).</summary>
     public static int Signal => _signal == 0 ? 2 : _signal;
 

@@ -49,11 +49,14 @@ public abstract class ParallelDataHelper(TaskContext context) : ParallelTaskHelp
         }
     }
 
-    /// <summary>Checks vis and outputvis and opens the staging for this command; estimatedBytes: the output's expected size.</summary>
-    protected void OpenStaging(string vis, string outputVis, IReadOnlyDictionary<string, string> command, long estimatedBytes)
+    /// <summary>
+    /// Checks where the output is and opens the staging for this command; output: as InputVis.CheckOutput returned it
+    /// (tasks check it first, before reading the input); estimatedBytes: the output's expected size.
+    /// </summary>
+    protected void OpenStaging(string vis, string output, IReadOnlyDictionary<string, string> command, long estimatedBytes)
     {
         Vis = Path.GetFullPath(vis);
-        Output = InputVis.CheckOutput(outputVis);
+        Output = output;
         Containment.CheckOutputPlacement(Vis, Output);
         var parameters = new Dictionary<string, string>(command) { ["task"] = TaskName, ["input modified"] = InputStamp(Vis) };
         // A resumed run already holds part of the output: the estimate of the whole would refuse what fits.

@@ -11,9 +11,10 @@ public sealed record ProcResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs child processes (the CLI, python-casacore, casacore tools, mpiexec) with a time limit.</summary>
 public static class Proc
 {
-    public static ProcResult Run(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, int timeoutSeconds = 300)
+    /// <param name="cwd">the working directory (null: this process's)</param>
+    public static ProcResult Run(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, int timeoutSeconds = 300, string? cwd = null)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = cwd ?? "" };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("TERM");
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;

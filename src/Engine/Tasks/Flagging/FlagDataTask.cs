@@ -32,7 +32,6 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
     private Dictionary<string, string> _command = [];
     private bool _write;
     private string? _backup;
-    private bool _resuming;
 
     protected override void Initialize()
     {
@@ -52,7 +51,6 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
             ["vis"] = _vis, ["commands"] = string.Join("\n", _commands.Select(c => c.Text)), ["action"] = p.Action.ToString(),
         };
         RequireNoInterruptedRun(_vis, _command);
-        _resuming = Interrupted() is not null;
         if (p.FlagBackup && ResumedBackup is null)
         {
             _backup = FlagVersions.Backup(_vis, FlagVersions.DirFor(_vis), "flagdata",
@@ -70,7 +68,7 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
             return [];
         }
         if (ResumedBackup is not null) RestoreUnfinished();
-        else if (_resuming) Logger.Warn("the interrupted run saved no flag backup: its unfinished sub-MSs are flagged again over the flags it left (modes that depend on earlier flags, e.g. tfcrop, may flag more than an uninterrupted run)");
+        else if (Resuming) Logger.Warn("the interrupted run saved no flag backup: its unfinished sub-MSs are flagged again over the flags it left (modes that depend on earlier flags, e.g. tfcrop, may flag more than an uninterrupted run)");
         IReadOnlyList<CommandReport>? sweep = null;
         if (_commands.Any(c => c.Quack is not null || c.Shadow is not null))
             sweep = Merge(ExecuteJobs(Pass(_commands.Select(c => c.Shadow is null ? c : c with { Selection = new SelectionExprs() }).ToList(),

@@ -38,7 +38,7 @@ public sealed class PartitionTask(TaskContext context, PartitionOptions o) : Par
         }
         // numsubms is recorded as resolved: 'auto' follows the number of workers, and a resumed run must plan the same sub-MSs.
         var command = CommandFingerprint.Of(o with { Vis = vis, OutputVis = output, NumSubMs = _nSubMs.ToString() });
-        OpenStaging(vis, o.OutputVis, command, (long)((double)inputBytes * _rowNumbers.Length / Math.Max(inputRows, 1)));
+        OpenStaging(vis, output, command, (long)((double)inputBytes * _rowNumbers.Length / Math.Max(inputRows, 1)));
     }
 
     protected override IReadOnlyList<Job> GenerateJobs()

@@ -50,7 +50,8 @@ public sealed class MsTransformTask(TaskContext context, MsTransformParams p) : 
                 PhaseCenter = _p.Options.PhaseCenter.Trim().Length > 0 ? _p.Options.PhaseCenter : selected.FirstField.ToString(),
             } };
         }
-        _route = isMms ? Decide(vis) : _p.CreateMms ? Route.PartitionThenParallel : Route.Monolithic;
+        // CASA decides on the selection without keepflags; with keepflags (the default) that is the same selection.
+        _route = isMms ? Decide(vis, _p.Options.KeepFlags ? selected : MultiMs.Selected(vis, _p.Selection)) : _p.CreateMms ? Route.PartitionThenParallel : Route.Monolithic;
         if (_route == Route.PartitionThenParallel && (_p.Options.CombineSpws || _p.Options.NSpw > 1) &&
             _p.SeparationAxis != SeparationAxis.Scan)
             throw new UserError($"Cannot create MMS using separationaxis={_p.SeparationAxis.ToString().ToLowerInvariant()} with some of the requested transformations (combinespws and nspw > 1 need separationaxis=scan)");
@@ -60,7 +61,7 @@ public sealed class MsTransformTask(TaskContext context, MsTransformParams p) : 
         var o = _p.Options;
         long estimate = o.TimeAverage || o.RegridMs || o.CombineSpws ? 0
             : (long)((double)bytes * selected.Rows / Math.Max(rows, 1) / (o.ChanAverage ? o.ChanBin.Max() : 1));
-        OpenStaging(vis, _p.OutputVis, command, estimate);
+        OpenStaging(vis, output, command, estimate);
     }
 
     protected override IReadOnlyList<Job> GenerateJobs()
@@ -112,9 +113,8 @@ public sealed class MsTransformTask(TaskContext context, MsTransformParams p) : 
     }
 
     /// <summary>The ParallelDataHelper decision for an MMS input (CASA's warnings logged).</summary>
-    private Route Decide(string vis)
+    private Route Decide(string vis, SelectedData selected)
     {
-        var selected = MultiMs.Selected(vis, _p.Selection);
         var request = new TransformRequest(_p.Task, _p.Options.CombineSpws, _p.Options.NSpw, _p.Options.TimeAverage, _p.Options.TimeSpanText,
             _p.Options.TimeBinSeconds, _p.KeepMms, selected.Spws, selected.Scans);
         ProcessingDecision decision;
