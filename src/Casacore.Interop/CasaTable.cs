@@ -34,12 +34,23 @@ public sealed unsafe class CasaTable : IDisposable
 
     public bool HasColumn(string col) => ColumnNames.Contains(col);
 
-    /// <summary>Subtables referenced by table keywords (e.g. ANTENNA, SPECTRAL_WINDOW).</summary>
     /// <summary>The tables this one is made of: a ConcatTable's parts (an MMS's members as listed in its table.dat), else itself.</summary>
     public IReadOnlyList<string> PartNames() =>
         Native.ReadString((b, n) => Native.cs_table_parts(H, (byte*)b, n)).Split('\0', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>Subtables referenced by table keywords (e.g. ANTENNA, SPECTRAL_WINDOW).</summary>
     public IReadOnlyList<string> SubtableNames => Lines(Native.ReadString((b, n) => Native.cs_table_subtables(H, (byte*)b, n)));
+
+    /// <summary>The table's scalar keywords (strings; numbers and bools as text), e.g. a calibration table's VisCal.</summary>
+    public IReadOnlyDictionary<string, string> Keywords =>
+        Lines(Native.ReadString((b, n) => Native.cs_table_keywords(H, (byte*)b, n)))
+            .Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
+
+    /// <summary>
+    /// Adds CORRECTED_DATA or MODEL_DATA (the MS standard column) to this writable main table, tiled for cells of up to
+    /// ncorr × nchan; its cells are undefined until written (with <see cref="PutCells{T}"/>).
+    /// </summary>
+    public void AddDataColumn(string col, int ncorr, int nchan) => Native.Check(Native.cs_ms_add_data_column(H, col, ncorr, nchan));
 
     /// <summary>table.info as (type, subtype, readme).</summary>
     public (string Type, string SubType, string Readme) Info
@@ -75,11 +86,11 @@ public sealed unsafe class CasaTable : IDisposable
     public void CopyRowsFrom(CasaTable src, long dstStart, long srcStart, long n) =>
         Native.Check(Native.cs_table_copy_rows(H, src.H, dstStart, srcStart, n));
 
-    /// <summary>Deep copy to a new plain table (subtables included), keeping storage managers.</summary>
     /// <summary>Creates an empty plain table at path with these columns (their storage managers) and no subtables.</summary>
     public void CreateEmptyWithColumns(string path, params string[] columns) =>
         Native.Check(Native.cs_table_empty_columns(H, string.Join('\n', columns), path));
 
+    /// <summary>Deep copy to a new plain table (subtables included), keeping storage managers.</summary>
     public void DeepCopy(string path, bool noRows = false) => Native.Check(Native.cs_table_deep_copy(H, path, noRows ? 1 : 0));
 
     public bool IsDefined(string col, long row) => Native.Check(Native.cs_table_cell_defined(H, col, row)) != 0;

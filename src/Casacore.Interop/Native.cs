@@ -43,6 +43,8 @@ internal static unsafe partial class Native
     [LibraryImport(Lib)] internal static partial int cs_table_copy_rows(nint dst, nint src, long dstStart, long srcStart, long n);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_deep_copy(nint t, string path, int noRows);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_empty_columns(nint t, string columns, string path);
+    [LibraryImport(Lib)] internal static partial long cs_table_keywords(nint t, byte* buf, long len);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_ms_add_data_column(nint t, string col, int ncorr, int nchan);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_cell_defined(nint t, string col, long row);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int cs_col_io(nint t, string col, long row0, long nrow, int type, void* buf, long nelem,

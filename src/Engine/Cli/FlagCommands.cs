@@ -82,7 +82,7 @@ public static class FlagCommands
             var p = new FlagDataParams(r.GetValue(vis)!, commands, isList, ParseAction(r.GetValue(action)!), r.GetValue(flagBackup));
             string json = r.GetValue(summaryJson)!;
             if (json.Length > 0 && !commands.Any(c => c.Summary is not null)) throw new UserError("--summary-json needs a summary command");
-            if (json.Length > 0) RequireWritable(json, "--summary-json");
+            if (json.Length > 0) OutputFile.RequireWritable(json, "--summary-json");
             Print(new FlagDataTask(context, p).Run(), p.Action, json);
         }, r.GetValue(resume)));
         return command;
@@ -108,16 +108,6 @@ public static class FlagCommands
             foreach (var (name, text) in versions) Console.WriteLine($"  {name} : {text}");
         }));
         return command;
-    }
-
-    /// <summary>Refuses an output file whose directory does not exist or cannot be written, before any work is done.</summary>
-    private static void RequireWritable(string file, string parameter)
-    {
-        string dir = Path.GetDirectoryName(Path.GetFullPath(file))!;
-        if (!Directory.Exists(dir)) throw new UserError($"{parameter} {file}: the directory {dir} does not exist");
-        string probe = Path.Combine(dir, $".mmsmpi-probe-{Environment.ProcessId}");
-        try { File.WriteAllText(probe, ""); File.Delete(probe); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"{parameter} {file}: {dir} is not writable"); }
     }
 
     private static T Parse<T>(string parameter, string text) where T : struct, Enum =>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MmsMpi.Runtime;
+using MmsMpi.Tasks.Calibration;
 using MmsMpi.Tasks.Flagging;
 using MmsMpi.Tasks.Partition;
 using MmsMpi.Tasks.Transform;
@@ -19,6 +20,7 @@ public static class TaskCommands
         TransformCommands.Cvel2(),
         TransformCommands.HanningSmooth(),
         FlagCommands.FlagData(), FlagCommands.FlagManager(),
+        CalCommands.ApplyCal(),
     ];
 
     /// <summary>Every task registers its own jobs; every rank knows them before the first message.</summary>
@@ -29,6 +31,7 @@ public static class TaskCommands
         MsTransformTask.Register(types);
         FlagDataTask.Register(types);
         FlagManagerTask.Register(types);
+        ApplyCalTask.Register(types);
         return types;
     }
 }

@@ -89,13 +89,6 @@ public sealed class FlagBlockIo(CasaTable table, MsFlagLayout layout, FlagNeeds 
         ChunkPool.Return(subtrahend);
     }
 
-    private void ReadRuns<T>(IReadOnlyList<RowRun> runs, string col, T[] values, int perRow) where T : unmanaged
-    {
-        int offset = 0;
-        foreach (var run in runs)
-        {
-            table.GetColumn(col, run.Start, run.Length, values.AsSpan(offset * perRow, run.Length * perRow));
-            offset += run.Length;
-        }
-    }
+    private void ReadRuns<T>(IReadOnlyList<RowRun> runs, string col, T[] values, int perRow) where T : unmanaged =>
+        RunIo.Read(table, runs, col, values, perRow);
 }

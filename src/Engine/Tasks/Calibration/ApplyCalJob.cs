@@ -1,0 +1,70 @@
+using MmsMpi.Calibration;
+using MmsMpi.Casacore;
+using MmsMpi.Ms;
+using MmsMpi.Runtime;
+using MmsMpi.Tasks.Flagging;
+
+namespace MmsMpi.Tasks.Calibration;
+
+/// <summary>What one applycal job reports: its counts (merged by summing on the coordinator).</summary>
+public sealed record ApplyCalReport(CalCounts Counts) : JobReport;
+
+/// <summary>
+/// applycal on one MS or sub-MS, run on a worker (never two writers on a table): reads the calibration tables
+/// (absolute paths: every worker finds them), adds CORRECTED_DATA where it is missing (a ConcatTable cannot add a
+/// column, so every sub-MS gets its own; a new column starts as DATA), and calibrates the selected rows block by
+/// block. A selection that matches nothing in this sub-MS leaves it as it is (the coordinator checked the whole set).
+/// </summary>
+public sealed record ApplyCalJob(string Ms, IReadOnlyList<ApplySpec> Tables, ApplyMode Mode, SelectionExprs Selection) : Job
+{
+    private static readonly NLog.Logger Logger = Log.For<ApplyCalJob>();
+
+    public override string Name => Path.GetFileName(Ms);
+
+    public override JobResult Run(CancellationToken cancel)
+    {
+        using var table = CasaTable.Open(Ms, writable: Mode != ApplyMode.Trial);
+        var layout = MsCalLayout.Read(table);
+        var calibrator = new Calibrator(Tables.Select(s => new JonesTerm(CalTable.Read(s.Table), s, layout)), Mode, layout);
+        var selection = Select(table, layout);
+        var ddi = table.GetColumn<int>("DATA_DESC_ID");
+        bool newCorrected = Mode.WritesData() && !table.HasColumn("CORRECTED_DATA");
+        if (newCorrected)
+        {
+            var ddis = Enumerable.Range(0, layout.Flags.DdiSpw.Length);
+            table.AddDataColumn("CORRECTED_DATA", ddis.Max(layout.Flags.NCorr), ddis.Max(layout.Flags.NChan));
+        }
+        bool weightSpectrum = table.HasColumn("WEIGHT_SPECTRUM") && table.NRow > 0 && table.IsDefined("WEIGHT_SPECTRUM", 0);
+        var columns = new CalColumns(Mode.WritesData(), Mode.WritesFlags(), calibrator.CalibratesWeights, newCorrected, weightSpectrum,
+            table.HasColumn("SIGMA_SPECTRUM") && table.NRow > 0 && table.IsDefined("SIGMA_SPECTRUM", 0));
+        var io = new CalBlockIo(table, layout, columns);
+        var counts = CalCounts.For(calibrator.Terms.Count);
+        var rows = newCorrected ? Enumerable.Repeat(true, ddi.Length).ToArray() : selection.Rows;
+        foreach (var runs in BlockPlan.Blocks(rows, ddi, null, io.MaxRows))
+        {
+            cancel.ThrowIfCancellationRequested();
+            int d = runs[0].Ddi, spw = layout.Flags.DdiSpw[d];
+            var chans = selection.ChannelMask(spw, layout.Flags.NChan(d));
+            var corrs = selection.CorrelationMask(layout.Flags.DdiPol[d], layout.Flags.NCorr(d));
+            var block = io.Read(runs, selection.Rows, chans.Contains(false) || corrs.Contains(false) || calibrator.MayLeaveUncalibrated(spw));
+            calibrator.Apply(block, chans, corrs, counts);
+            if (Mode != ApplyMode.Trial) io.Write(block);
+            CalBlockIo.Release(block);
+        }
+        if (Mode != ApplyMode.Trial) table.Flush();
+        var present = table.GetColumn<int>("ANTENNA1").Concat(table.GetColumn<int>("ANTENNA2")).ToHashSet();
+        foreach (var (t, spw, field, ant) in calibrator.Unsolved.Where(u => present.Contains(u.Antenna)))
+            counts.Unsolved.Add($"MS fld={field},spw={spw},ant={ant} cannot be calibrated by {calibrator.Terms[t].Name} as mapped, and will be flagged in this process.");
+        return new JobResult(selection.RowCount, new ApplyCalReport(counts));
+    }
+
+    private CommandSelection Select(CasaTable table, MsCalLayout layout)
+    {
+        try { return CommandSelection.Resolve(table, Selection, layout.Flags); }
+        catch (CasacoreException e)
+        {
+            Logger.Debug($"{Name}: the selection matches no data here ({e.Message.Split('\n')[0]})");
+            return CommandSelection.None(table.NRow);
+        }
+    }
+}
