@@ -38,6 +38,25 @@ public static class CalCommands
         return command;
     }
 
+    public static Command ClearCal()
+    {
+        var vis = Options.Text("--vis", "MS or Multi-MS (CORRECTED_DATA := DATA in place)", required: true);
+        var field = Options.Text("--field", "Field ids or names");
+        var spw = Options.Text("--spw", "Spws");
+        var intent = Options.Text("--intent", "Scan intents");
+        var addModel = Options.Bool("--addmodel", "Also add MODEL_DATA (a unit point source) where it is missing", false);
+        var command = new Command("clearcal", "Re-initialize the calibration of an MS or Multi-MS: CORRECTED_DATA := DATA, MODEL_DATA := 1 (sub-MSs in parallel)");
+        foreach (var o in new Option[] { vis, field, spw, intent, addModel }) command.Add(o);
+        command.SetAction(r => TaskHost.Run(context =>
+        {
+            var p = new ClearCalParams(r.GetValue(vis)!, new Casacore.SelectionExprs(Field: r.GetValue(field)!, Spw: r.GetValue(spw)!, Intent: r.GetValue(intent)!),
+                r.GetValue(addModel));
+            long rows = new ClearCalTask(context, p).Run();
+            Console.WriteLine($"clearcal: {rows} rows re-initialized");
+        }));
+        return command;
+    }
+
     /// <summary>
     /// Pairs applycal's lists up per table as task_applycal.py does: gainfield, interp and spwmap may be shorter
     /// (defaults for the rest; a flat spwmap list is the first table's), calwt has one value for all or one per table.

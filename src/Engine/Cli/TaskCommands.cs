@@ -20,7 +20,7 @@ public static class TaskCommands
         TransformCommands.Cvel2(),
         TransformCommands.HanningSmooth(),
         FlagCommands.FlagData(), FlagCommands.FlagManager(),
-        CalCommands.ApplyCal(),
+        CalCommands.ApplyCal(), CalCommands.ClearCal(),
     ];
 
     /// <summary>Every task registers its own jobs; every rank knows them before the first message.</summary>
@@ -32,6 +32,7 @@ public static class TaskCommands
         FlagDataTask.Register(types);
         FlagManagerTask.Register(types);
         ApplyCalTask.Register(types);
+        ClearCalTask.Register(types);
         return types;
     }
 }
