@@ -8,6 +8,9 @@ namespace MmsMpi.Calibration;
 /// </summary>
 public sealed record ApplySpec(string Table, string Interp = "linear", int[]? SpwMap = null, string GainField = "", bool CalWt = true)
 {
+    /// <summary>A cal library's fldmap list: MS field i takes the solutions of table field FieldMap[i] (the last for the rest).</summary>
+    public int[]? FieldMap { get; init; }
+
     public int[]? MsFields { get; init; }
     public int[]? MsSpws { get; init; }
     public int[]? MsObservations { get; init; }

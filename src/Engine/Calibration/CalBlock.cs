@@ -15,7 +15,10 @@ public sealed class CalBlock
     public required int Pol { get; init; }
     public required int NChan { get; init; }
     public required int NCorr { get; init; }
-    public required IReadOnlyList<RowRun> Runs { get; init; }
+    public IReadOnlyList<RowRun> Runs { get; init; } = [];
+    /// <summary>The frequency (Hz) of each channel of the cells, and the receptor pair (CORR_PRODUCT) of each correlation.</summary>
+    public required double[] Freqs { get; init; }
+    public required int[] CorrProducts { get; init; }
     public required bool[] Selected { get; init; }
     public required double[] Time { get; init; }
     public required int[] Field { get; init; }

@@ -35,6 +35,7 @@ public sealed class CalBlockIo(CasaTable table, MsCalLayout layout, CalColumns c
         var block = new CalBlock
         {
             Spw = layout.Flags.DdiSpw[ddi], Pol = layout.Flags.DdiPol[ddi], NChan = nchan, NCorr = ncorr, Runs = runs, Selected = selected,
+            Freqs = layout.SpwFreqs[layout.Flags.DdiSpw[ddi]], CorrProducts = layout.CorrProducts[layout.Flags.DdiPol[ddi]],
             Time = Rent<double>(runs, "TIME", 1), Field = Rent<int>(runs, "FIELD_ID", 1), Antenna1 = Rent<int>(runs, "ANTENNA1", 1),
             Antenna2 = Rent<int>(runs, "ANTENNA2", 1), Observation = Rent<int>(runs, "OBSERVATION_ID", 1),
             Data = columns.Data ? Rent<ComplexF>(runs, "DATA", nchan * ncorr) : [],

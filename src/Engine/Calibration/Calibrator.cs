@@ -41,12 +41,12 @@ public sealed class Calibrator
 
     public void Apply(CalBlock b, bool[] chanMask, bool[] corrMask, CalCounts counts)
     {
-        var products = _ms.CorrProducts[b.Pol];
+        var products = b.CorrProducts;
         int nchan = b.NChan, ncorr = b.NCorr;
         for (int r = 0; r < b.NRow; r++)
         {
             if (!b.Selected[r]) continue;
-            var jones = Get(b.Time[r], b.Field[r], b.Observation[r], b.Spw, nchan);
+            var jones = Get(b.Time[r], b.Field[r], b.Observation[r], b.Spw, b.Freqs);
             if (jones.Uncalibrated)
             {
                 counts.UncalibratedSpws.Add(b.Spw);
@@ -126,15 +126,16 @@ public sealed class Calibrator
     }
 
     /// <summary>
-    /// Every antenna's combined inverse Jones at a time, field, observation and spw: the product of the inverses of the
+    /// Every antenna's combined inverse Jones at a time, field, observation and spw (its channels as the block has them: a
+    /// job's channel selection is fixed per spw, so the spw is the key): the product of the inverses of the
     /// tables that apply there, each table's unusable cells, and the product of the weight scales of calwt tables.
     /// </summary>
-    private Combined Get(double time, int field, int obs, int spw, int nchan)
+    private Combined Get(double time, int field, int obs, int spw, double[] freqs)
     {
         var key = (time, field, obs, spw);
         if (_cache.TryGetValue(key, out var hit)) return hit;
         if (_cache.Count > 256) _cache.Clear();
-        int nant = _ms.NAnt, cells = nant * 2 * nchan;
+        int nant = _ms.NAnt, nchan = freqs.Length, cells = nant * 2 * nchan;
         var combined = new Combined(new Complex[cells], new bool[_terms.Count][], new double[nant * 2]);
         Array.Fill(combined.Inverse, Complex.One);
         Array.Fill(combined.WtScale, 1.0);
@@ -144,7 +145,7 @@ public sealed class Calibrator
             var term = _terms[t];
             if (!term.Spec.AppliesTo(field, spw, obs)) continue;
             if (!term.Calibrates(spw)) return _cache[key] = combined with { Uncalibrated = true };
-            term.Evaluate(time, field, spw, jones);
+            term.Evaluate(time, field, spw, freqs, jones);
             foreach (int a in term.AntennasWithout(spw, field)) Unsolved.Add((t, spw, field, a));
             var bad = combined.Bad[t] = new bool[cells];
             for (int i = 0; i < cells; i++)

@@ -4,7 +4,7 @@ namespace MmsMpi.Calibration;
 
 /// <summary>
 /// One calibration table applied to one MS (CASA's CTPatchedInterp for it): the MS spw → table spw map, the solution
-/// time series per antenna (all fields merged, those of the selected gainfield, or per field with gainfield='nearest'),
+/// time series per antenna (all fields merged, those of the selected gainfield, or per field with gainfield='nearest' or a cal library's fldmap list),
 /// and the evaluation of every antenna's Jones at a data time, field and spw: time interpolation, then for B tables
 /// frequency interpolation onto the data channels, for K tables the delay's phase slope across them.
 /// </summary>
@@ -13,7 +13,7 @@ public sealed class JonesTerm
     private readonly CalTable _table;
     private readonly CalInterp _interp;
     private readonly int[] _spwMap;
-    private readonly int[]? _nearestField;
+    private readonly int[]? _fieldMap;
     private readonly Dictionary<(int Ant, int Spw, int Field), SolutionSeries> _series = [];
     private readonly MsCalLayout _ms;
 
@@ -32,10 +32,11 @@ public sealed class JonesTerm
         _interp = spec.ParsedInterp;
         _spwMap = SpwMapping.Resolve(spec.SpwMap, ms.SpwFreqs.Length, table);
         var fields = FieldMapping.Selected(spec.GainField, table);
-        _nearestField = FieldMapping.IsNearest(spec.GainField) ? FieldMapping.Nearest(table, ms.Flags.FieldDirections) : null;
+        _fieldMap = spec.FieldMap is { } given ? FieldMapping.Explicit(given, table, ms.Flags.FieldNames.Length)
+            : FieldMapping.IsNearest(spec.GainField) ? FieldMapping.Nearest(table, ms.Flags.FieldDirections) : null;
         foreach (var (spw, s) in table.Spws)
             foreach (var g in Enumerable.Range(0, s.Time.Length).Where(r => fields is null || fields.Contains(s.Field[r]))
-                         .GroupBy(r => (s.Antenna[r], _nearestField is null ? -1 : s.Field[r])))
+                         .GroupBy(r => (s.Antenna[r], _fieldMap is null ? -1 : s.Field[r])))
                 _series[(g.Key.Item1, spw, g.Key.Item2)] = new SolutionSeries(s, g.ToArray());
     }
 
@@ -46,10 +47,9 @@ public sealed class JonesTerm
     public IEnumerable<int> AntennasWithout(int msSpw, int field) =>
         Enumerable.Range(0, _ms.NAnt).Where(a => Series(a, msSpw, field) is null);
 
-    /// <summary>Every antenna's Jones at time t for data of this field and spw.</summary>
-    public void Evaluate(double t, int field, int msSpw, AntennaJones dest)
+    /// <summary>Every antenna's Jones at time t for data of this field and spw, at these channel frequencies (Hz).</summary>
+    public void Evaluate(double t, int field, int msSpw, double[] freqs, AntennaJones dest)
     {
-        var freqs = _ms.SpwFreqs[msSpw];
         int ctSpw = _spwMap[msSpw];
         for (int ant = 0; ant < dest.NAnt; ant++)
         {
@@ -78,7 +78,7 @@ public sealed class JonesTerm
     }
 
     private SolutionSeries? Series(int ant, int msSpw, int field) =>
-        _series.GetValueOrDefault((ant, _spwMap[msSpw], _nearestField is null ? -1 : _nearestField[field]));
+        _series.GetValueOrDefault((ant, _spwMap[msSpw], _fieldMap is null ? -1 : _fieldMap[field]));
 
     /// <summary>
     /// KJones' frequency pivot: the centre channel of the table's spw (CASA 5.3 and later record CASA_Version); a table

@@ -77,6 +77,17 @@ public static class FieldMapping
         return map;
     }
 
+    /// <summary>An explicit field map (CTPatchedInterp::setFldMap(Vector)): shorter than the MS's fields, its last entry fills the rest.</summary>
+    public static int[] Explicit(int[] given, CalTable table, int msFields)
+    {
+        if (given.Length == 0 || given.Length > msFields)
+            throw new UserError($"fldmap for {table.Name} has {given.Length} entries for {msFields} MS field(s)");
+        var available = table.FieldsWithSolutions.ToHashSet();
+        foreach (int f in given)
+            if (!available.Contains(f)) throw new UserError($"fldmap for {table.Name}: Specified fldmap contains an unavailable field: {f}");
+        return Enumerable.Range(0, msFields).Select(i => given[Math.Min(i, given.Length - 1)]).ToArray();
+    }
+
     private static double Separation(double ra1, double dec1, double ra2, double dec2)
     {
         double s = Math.Sin((dec2 - dec1) / 2), t = Math.Sin((ra2 - ra1) / 2);

@@ -63,20 +63,20 @@ public static class CalCommands
     /// </summary>
     public static IReadOnlyList<ApplySpec> ApplySpecs(string[]? gaintable, string[]? gainfield, string[]? interp, string[]? spwmap, string[]? calwt)
     {
-        var tables = ListParameter.Items(gaintable, "gaintable")
+        var tables = CasaList.Items(gaintable, "gaintable")
             .SelectMany(t => t.TrimStart().StartsWith('[') ? [t] : t.Split(',', StringSplitOptions.TrimEntries))
             .Where(t => t.Length > 0).ToList();
-        var fields = ListParameter.Items(gainfield, "gainfield");
-        var interps = ListParameter.Items(interp, "interp");
-        var maps = ListParameter.IsFlatList(spwmap) ? [spwmap![0]] : ListParameter.Items(spwmap, "spwmap");
-        var weights = ListParameter.Items(calwt, "calwt").Select(w => ListParameter.Bool(w, "calwt")).ToList();
+        var fields = CasaList.Items(gainfield, "gainfield");
+        var interps = CasaList.Items(interp, "interp");
+        var maps = CasaList.IsFlatList(spwmap) ? [spwmap![0]] : CasaList.Items(spwmap, "spwmap");
+        var weights = CasaList.Items(calwt, "calwt").Select(w => CasaList.Bool(w, "calwt")).ToList();
         foreach (var (list, name) in new[] { (fields, "gainfield"), (interps, "interp"), (maps, "spwmap") })
             if (list.Count > tables.Count) throw new UserError($"{name} has {list.Count} entries for {tables.Count} gaintable(s)");
         if (weights.Count > 1 && weights.Count != tables.Count)
             throw new UserError($"calwt has {weights.Count} values for {tables.Count} gaintable(s): give one value for all, or one per table");
         return tables.Select((t, i) => new ApplySpec(t,
             i < interps.Count && interps[i].Length > 0 ? interps[i] : "linear",
-            i < maps.Count ? ListParameter.Ints(maps[i], "spwmap") : null,
+            i < maps.Count ? CasaList.Ints(maps[i], "spwmap") : null,
             i < fields.Count ? fields[i] : "",
             weights.Count == 0 || (weights.Count == 1 ? weights[0] : weights[i]))).ToList();
     }

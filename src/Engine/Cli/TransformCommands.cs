@@ -35,9 +35,26 @@ public static class TransformCommands
                 mms is null ? "auto" : r.GetValue(mms.NumSubMs)!, r.GetValue(KeepMms))).Run()), r.GetValue(Resume));
     }
 
+    /// <summary>--docallib/--callib of mstransform and split: calibrate DATA on the fly with a cal library file.</summary>
+    private sealed class CalLibraryOptions
+    {
+        private readonly Option<bool> _doCalLib = Options.Bool("--docallib", "Calibrate DATA on the fly with the cal library --callib (the corrected data)", false);
+        private readonly Option<string> _calLib = Options.Text("--callib", "Cal library file: caltable='a.G' tinterp='linear' calwt=True spwmap=[0,0,1] field='...' per line");
+
+        public Option[] All => [_doCalLib, _calLib];
+
+        public TransformOptions Apply(TransformOptions o, ParseResult r)
+        {
+            string file = r.GetValue(_calLib)!.Trim();
+            if (!r.GetValue(_doCalLib)) return file.Length > 0 ? throw new UserError("--callib is used only with --docallib true") : o;
+            return file.Length > 0 ? o with { CalLibrary = file } : throw new UserError("docallib=True needs a cal library file: give --callib");
+        }
+    }
+
     public static Command MsTransform()
     {
         var common = new Common("corrected");
+        var callib = new CalLibraryOptions();
         var chanaverage = Options.Bool("--chanaverage", "Average channels", false);
         var chanbin = Options.Text("--chanbin", "Channels per output channel: one value, or one per selected spw (e.g. 4,2,8)", "1");
         var hanning = Options.Bool("--hanning", "Hanning-smooth the channels", false);
@@ -50,8 +67,8 @@ public static class TransformCommands
         var combinespws = Options.Bool("--combinespws", "Combine the selected spws into one", false);
         var regrid = new RegridOptions();
         var command = common.Command("mstransform", "Select, average, smooth, regrid an MS or a Multi-MS (sub-MSs in parallel)",
-            [chanaverage, chanbin, hanning, timeaverage, timebin, timespan, maxuvw, usewt, combinespws, .. mms.All, .. regrid.All]);
-        command.SetAction(r => common.Run(r, () => regrid.Apply(common.Base(r), r) with
+            [chanaverage, chanbin, hanning, timeaverage, timebin, timespan, maxuvw, usewt, combinespws, .. mms.All, .. regrid.All, .. callib.All]);
+        command.SetAction(r => common.Run(r, () => regrid.Apply(callib.Apply(common.Base(r), r), r) with
         {
             ChanAverage = r.GetValue(chanaverage), ChanBin = TransformOptions.ParseChanBin(r.GetValue(chanbin)!, "chanbin"), Hanning = r.GetValue(hanning),
             TimeAverage = r.GetValue(timeaverage), TimeBinSeconds = TransformOptions.ParseSeconds(r.GetValue(timebin)!),
@@ -65,15 +82,16 @@ public static class TransformCommands
     public static Command Split()
     {
         var common = new Common("corrected");
+        var callib = new CalLibraryOptions();
         var width = Options.Text("--width", "Channels to average: one value or one per selected spw", "1");
         var timebin = Options.Text("--timebin", "Averaging time, e.g. '10s' ('0s': none)", "0s");
         var combine = Options.Text("--combine", "Average across scan, state and/or field", "");
-        var command = common.Command("split", "Split out (and average) a selection of an MS or Multi-MS", width, timebin, combine);
+        var command = common.Command("split", "Split out (and average) a selection of an MS or Multi-MS", [width, timebin, combine, .. callib.All]);
         command.SetAction(r => common.Run(r, () =>
         {
             var bins = TransformOptions.ParseChanBin(r.GetValue(width)!, "width");
             double seconds = TransformOptions.ParseSeconds(r.GetValue(timebin)!);
-            return common.Base(r) with
+            return callib.Apply(common.Base(r), r) with
             {
                 ChanAverage = bins.Any(b => b > 1), ChanBin = bins, TimeAverage = seconds > 0, TimeBinSeconds = seconds, TimeSpanText = r.GetValue(combine)!,
             };

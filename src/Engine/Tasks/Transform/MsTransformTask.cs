@@ -1,3 +1,5 @@
+using MmsMpi.Calibration;
+using MmsMpi.Tasks.Calibration;
 using MmsMpi.Casacore;
 using MmsMpi.Heuristics;
 using MmsMpi.Runtime;
@@ -39,6 +41,13 @@ public sealed class MsTransformTask(TaskContext context, MsTransformParams p) : 
         bool isMms;
         long bytes, rows;
         using (var ms = InputVis.OpenMs(vis)) (isMms, bytes, rows) = (ms.IsMms(), DiskUsage.Bytes(vis), ms.NRow);
+        if (_p.Options.CalLibrary.Length > 0)
+        {
+            using var ms = InputVis.OpenMs(vis);
+            var tables = CalLibrary.Read(_p.Options.CalLibrary, MsCalLayout.Read(ms));
+            CalibrationCheck.Terms(ms, vis, tables);
+            _p = _p with { Options = _p.Options with { Calibration = tables } };
+        }
         var selected = MultiMs.Selected(vis, _p.Options.WithKeepFlags(_p.Selection));
         if (_p.Options.RegridMs)
         {

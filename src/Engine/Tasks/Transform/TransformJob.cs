@@ -1,3 +1,4 @@
+using MmsMpi.Calibration;
 using System.Diagnostics;
 using MmsMpi.Casacore;
 using MmsMpi.Heuristics;
@@ -23,7 +24,8 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
         {
             if (selection.Rows.NRow == 0) return new JobResult(0);
             var layout = VisLayout.Read(input, selection);
-            var columns = DataColumns.Resolve(Options.DataColumn, input.ColumnNames.ToList());
+            // On-the-fly calibration makes the corrected data from DATA (CalibrateStep).
+            var columns = DataColumns.Resolve(Options.Calibration is null ? Options.DataColumn : "data", input.ColumnNames.ToList());
             var vis = columns.OutputFromInput.Where(kv => DataColumns.VisColumns.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
             if (vis.ContainsKey("LAG_DATA")) throw new UserError("mstransform does not transform LAG_DATA");
 
@@ -35,10 +37,13 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
             using (var output = MsWriter.CreateFresh(input, OutputPath, vis.Keys.Concat(weightSpectrum ? ["WEIGHT_SPECTRUM", "SIGMA_SPECTRUM"] : []),
                        [], plan.MaxCorr, plan.MaxChanOut))
             {
+                var steps = plan.Steps();
+                string? spectrum = input.HasColumn("WEIGHT_SPECTRUM") ? "WEIGHT_SPECTRUM" : null;
+                if (Options.Calibration is { } tables) steps.Insert(0, Calibrate(input, layout, tables, ref spectrum));
                 var reader = new VisReader(input, vis, layout.Ddis.ToDictionary(kv => kv.Key, kv => (kv.Value.NChan, kv.Value.NCorr, Slice(layout.Slices[kv.Key], kv.Value))),
-                    input.HasColumn("WEIGHT_SPECTRUM"));
+                    spectrum);
                 var writer = new VisWriter(output, weightSpectrum, plan.Reindex.Ddi);
-                var pipeline = new Pipeline(plan.Steps(), writer);
+                var pipeline = new Pipeline(steps, writer);
                 pipeline.Run(reader.Read(RowRun.Consecutive(rowNumbers, selection.Rows.GetColumn<int>("DATA_DESC_ID"))), cancel);
                 rows = writer.Rows;
                 busy = pipeline.Busy;
@@ -47,6 +52,23 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
             Log.For<TransformJob>().Info($"wrote {Path.GetFileName(OutputPath)}: {rows} rows from {selection.Rows.NRow} in {clock.Elapsed.TotalSeconds:F1} s (busy: read {busy.Read:F1} s, steps {busy.Steps:F1} s, write {busy.Write:F1} s)");
             return new JobResult(rows);
         }
+    }
+
+    /// <summary>
+    /// The calibration step of --docallib; when it calibrates weights from an MS's SIGMA_SPECTRUM, the reader reads that
+    /// column into the chunks' weight spectrum (spectrum), which the step turns into weights.
+    /// </summary>
+    private static CalibrateStep Calibrate(CasaTable input, VisLayout layout, IReadOnlyList<ApplySpec> tables, ref string? spectrum)
+    {
+        var ms = MsCalLayout.Read(input);
+        var calibrator = new Calibrator(tables.Select(t => new JonesTerm(CalTable.Read(t.Table), t, ms)),
+            ApplyMode.CalFlag, ms);
+        bool weightSpectrum = spectrum is not null && input.NRow > 0 && input.IsDefined(spectrum, 0);
+        bool sigmaSpectrum = weightSpectrum && input.HasColumn("SIGMA_SPECTRUM") && input.IsDefined("SIGMA_SPECTRUM", 0);
+        var sigmas = !calibrator.CalibratesWeights || !weightSpectrum ? CalibrateStep.SigmaSource.RowSigma
+            : sigmaSpectrum ? CalibrateStep.SigmaSource.SigmaSpectrum : CalibrateStep.SigmaSource.RowSigmaWithWeightSpectrum;
+        if (sigmas == CalibrateStep.SigmaSource.SigmaSpectrum) spectrum = "SIGMA_SPECTRUM";
+        return new CalibrateStep(calibrator, layout, ms, sigmas);
     }
 
     /// <summary>The cell slice of a DDI's selection (lengths are the selected counts), or null for whole cells.</summary>

@@ -1,3 +1,4 @@
+using MmsMpi.Calibration;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using MmsMpi.Casacore;
@@ -32,6 +33,10 @@ public sealed record TransformOptions
     public string OutFrame { get; init; } = "";
     public string VelType { get; init; } = "radio";
     public bool Preaverage { get; init; }
+    /// <summary>The cal library file of --docallib ('' none), and its entries resolved on the coordinator (absolute table paths, MS ids).</summary>
+    public string CalLibrary { get; init; } = "";
+    public IReadOnlyList<ApplySpec>? Calibration { get; init; }
+
     /// <summary>Reference epoch of the regrid grid (MJD seconds); set by the coordinator so every sub-MS gets one grid.</summary>
     public double? RefEpoch { get; init; }
 
@@ -51,6 +56,10 @@ public sealed record TransformOptions
         if (RegridMs && Regex.IsMatch(Width.Trim(), @"^[-+]?0*\.?0*([a-zA-Z/]+)?$") && Width.Trim().Length > 0)
             throw new UserError($"width must not be zero, not '{Width}'");
         AveragingSpan.Parse(TimeSpanText);
+        if (CalLibrary.Length > 0 && !DataColumn.Trim().Equals("corrected", StringComparison.OrdinalIgnoreCase))
+            throw new UserError($"docallib calibrates DATA on the fly into the corrected data: use datacolumn='corrected', not '{DataColumn}'");
+        if (CalLibrary.Length > 0 && !KeepFlags)
+            throw new UserError("docallib with keepflags=false is not supported: rows the calibration flags entirely would be kept (applycal, then mstransform, drops them)");
         if (RegridMs) RegridPlanner.Validate(this);
     }
 

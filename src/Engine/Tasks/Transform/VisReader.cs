@@ -25,9 +25,11 @@ public static class FloatColumns
 /// <summary>
 /// Reads the selected rows of an input MS as VisChunks, in input order: each chunk joins consecutive runs of one
 /// DDI (up to a size limit), reads every column run by run in bulk, and applies the DDI's channel/correlation slice.
+/// The chunk's weight spectrum comes from spectrumColumn (WEIGHT_SPECTRUM; SIGMA_SPECTRUM for on-the-fly calibration
+/// that resets weights from sigmas, see CalibrateStep) when it has values, else from WEIGHT repeated over channels.
 /// </summary>
 public sealed class VisReader(CasaTable input, IReadOnlyDictionary<string, string> visColumns,
-    IReadOnlyDictionary<int, (int NChan, int NCorr, CellSlice? Slice)> ddis, bool readWeightSpectrum)
+    IReadOnlyDictionary<int, (int NChan, int NCorr, CellSlice? Slice)> ddis, string? spectrumColumn)
 {
     /// <summary>
     /// Bytes of visibilities (one complex column) per chunk: small enough that a chunk with its flags and weights
@@ -94,8 +96,8 @@ public sealed class VisReader(CasaTable input, IReadOnlyDictionary<string, strin
             ChunkPool.Return(real);
         }
         ReadRuns<bool>(runs, "FLAG", chunk.Flag, nchan * ncorr, slice);
-        if (readWeightSpectrum && input.IsDefined("WEIGHT_SPECTRUM", runs[0].Start))
-            ReadRuns<float>(runs, "WEIGHT_SPECTRUM", chunk.WeightSpectrum, nchan * ncorr, slice);
+        if (spectrumColumn is not null && input.IsDefined(spectrumColumn, runs[0].Start))
+            ReadRuns<float>(runs, spectrumColumn, chunk.WeightSpectrum, nchan * ncorr, slice);
         else
             BroadcastWeight(chunk);
         return chunk;

@@ -1,10 +1,10 @@
-namespace MmsMpi.Cli;
+namespace MmsMpi;
 
 /// <summary>
-/// CASA's list parameters on the command line: one value per occurrence of the option (--interp nearest --interp
+/// CASA's list parameters (command line, cal library): one value per occurrence of the option (--interp nearest --interp
 /// linear,linear), or the Python list literal CASA takes ("['nearest','linear,linear']", "[[],[0,0,1]]").
 /// </summary>
-public static class ListParameter
+public static class CasaList
 {
     /// <summary>The entries: a literal's top-level items (quotes removed, nested lists kept as their text), or the values as given.</summary>
     public static IReadOnlyList<string> Items(string[]? values, string name)
