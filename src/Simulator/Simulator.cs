@@ -28,6 +28,8 @@ public sealed record SimulationConfig(string OutputVis)
     public bool WeightSpectrum { get; init; }
     public bool AutoCorr { get; init; }
     public ulong Seed { get; init; } = 1;
+    /// <summary>Prefix of the true-gain tables to write (PREFIX.G, PREFIX.B; the band then has a bandpass), or "" for none.</summary>
+    public string CalTables { get; init; } = "";
 
     /// <summary>The "key=value" lines simulate.cpp parses.</summary>
     internal string ToNative() => string.Join('\n',
@@ -37,7 +39,8 @@ public sealed record SimulationConfig(string OutputVis)
         FormattableString.Invariant($"ncorr={NCorr}\nnfield={NField}\nnscan={NScan}"),
         FormattableString.Invariant($"scan_length={ScanLength:R}\nintegration={Integration:R}\nsize_mb={SizeMb:R}"),
         $"corrected={Flag(Corrected)}\nmodel={Flag(Model)}\nweight_spectrum={Flag(WeightSpectrum)}\nautocorr={Flag(AutoCorr)}",
-        $"seed={Seed}");
+        $"seed={Seed}",
+        CalTables.Length > 0 ? $"caltables={Path.GetFullPath(CalTables)}" : "");
 
     private static int Flag(bool b) => b ? 1 : 0;
 }

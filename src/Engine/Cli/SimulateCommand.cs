@@ -25,11 +25,12 @@ public static class SimulateCommand
         var weightSpectrum = Opt("--weight-spectrum", "Add WEIGHT_SPECTRUM and SIGMA_SPECTRUM", false);
         var autocorr = Opt("--autocorr", "Include autocorrelations", false);
         var seed = Opt("--seed", "Seed of the noise and the antenna gains", d.Seed);
+        var calTables = Opt("--caltables", "Also write the true gains as PREFIX.G and bandpasses as PREFIX.B (CASA calibration tables; the band gets a bandpass)", "");
 
         var command = new Command("simulate", "Generate a realistic MeasurementSet (demo, tests, benchmarks)")
         {
             outputVis, array, nchan, ncorr, nfield, nscan, scanLength, integration, sizeMb,
-            corrected, model, weightSpectrum, autocorr, seed,
+            corrected, model, weightSpectrum, autocorr, seed, calTables,
         };
         command.SetAction(parseResult => TaskHost.Run(_ =>
         {
@@ -48,6 +49,7 @@ public static class SimulateCommand
                 WeightSpectrum = parseResult.GetValue(weightSpectrum),
                 AutoCorr = parseResult.GetValue(autocorr),
                 Seed = parseResult.GetValue(seed),
+                CalTables = parseResult.GetValue(calTables)!,
             };
             var result = SimulateTask.Run(config);
             Console.WriteLine(SimulateTask.Summary(config, result));

@@ -47,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include "caltables.h"
 #include "mslayout.h"
 
 using namespace casacore;
@@ -68,6 +69,8 @@ struct Config {
   double scanLength = 60, integration = 10, sizeMb = 0;
   bool corrected = false, model = false, weightSpectrum = false, autocorr = false;
   uint64_t seed = 1;
+  // Prefix of the true gain (PREFIX.G) and bandpass (PREFIX.B) tables; '' writes none and leaves the band flat.
+  std::string caltables;
 };
 
 std::vector<int> parse_ints(const std::string& text) {
@@ -112,6 +115,7 @@ Config parse_config(const char* text) {
     else if (k == "weight_spectrum") c.weightSpectrum = v == "1";
     else if (k == "autocorr") c.autocorr = v == "1";
     else if (k == "seed") c.seed = std::stoull(v);
+    else if (k == "caltables") c.caltables = v;
     else throw std::runtime_error("simulate: unknown config key '" + k + "'");
   }
   validate(c);
@@ -353,6 +357,9 @@ struct Observation {
   int64_t integrations = 0, nrow = 0;
   // Instrument, per antenna, spw and receptor: SEFD (Jy), Tsys (K), complex gain and its phase drift (rad/s).
   std::vector<double> sefd, tsys, gainAmp, gainPhase, drift;
+  // With caltables only, per antenna, spw and receptor: the bandpass's ripple depth, cycles across the band, ripple
+  // phase, and phase slope (rad from band centre to edge).
+  std::vector<double> bpDepth, bpCycles, bpOffset, bpSlope;
   int flaggedAntenna = 0;
   double flaggedUntil = 0;  // the flagged antenna is flagged before this time (first fifth of the observation)
   int rfiSpw = 0, rfiStart = 0, rfiEnd = 0;
@@ -437,6 +444,28 @@ void make_instrument(Observation& o) {
     o.gainPhase.push_back(2 * kPi * rng.uniform());
   }
   for (size_t a = 0; a < o.nant(); ++a) o.drift.push_back(rng.normal() * 3 * kDeg / 60);
+  if (o.cfg.caltables.empty()) return;
+  Rng bp(o.cfg.seed, ~1ULL);  // a stream of its own: the other values stay those of an MS without caltables
+  for (size_t i = 0; i < n; ++i) {
+    o.bpDepth.push_back(0.02 + 0.06 * bp.uniform());
+    o.bpCycles.push_back(1 + 2 * bp.uniform());
+    o.bpOffset.push_back(2 * kPi * bp.uniform());
+    o.bpSlope.push_back(0.3 * (2 * bp.uniform() - 1));
+  }
+}
+
+// The true complex gain of antenna a, receptor p in spw s at a time: amplitude 1 +- 0.1, phase drifting linearly.
+std::complex<double> true_gain(const Observation& o, size_t a, size_t s, int p, double time) {
+  const size_t i = o.inst(a, s, p);
+  return std::polar(o.gainAmp[i], o.gainPhase[i] + o.drift[a] * (time - o.start));
+}
+
+// The true bandpass at channel c (1 without caltables): a sinusoidal amplitude ripple and a linear phase slope.
+std::complex<double> true_bandpass(const Observation& o, size_t a, size_t s, int p, int c) {
+  if (o.bpDepth.empty()) return 1;
+  const size_t i = o.inst(a, s, p);
+  const double x = (c + 0.5) / o.spws[s].nchan;
+  return std::polar(1 + o.bpDepth[i] * std::sin(2 * kPi * o.bpCycles[i] * x + o.bpOffset[i]), o.bpSlope[i] * (2 * x - 1));
 }
 
 Observation make_observation(const Config& cfg) {
@@ -575,16 +604,19 @@ class BlockGenerator {
   }
 
   void gains(double time, int spw) {
+    const int nchan = o_.spws[spw].nchan;
     gain_.resize(o_.nant() * 2);
+    bandpass_.resize(o_.bpDepth.empty() ? 0 : o_.nant() * 2 * nchan);
     for (size_t a = 0; a < o_.nant(); ++a)
       for (int p = 0; p < 2; ++p) {
-        const size_t i = o_.inst(a, spw, p);
-        const double phase = o_.gainPhase[i] + o_.drift[a] * (time - o_.start);
-        gain_[2 * a + p] = std::complex<float>(std::polar(o_.gainAmp[i], phase));
+        gain_[2 * a + p] = std::complex<float>(true_gain(o_, a, spw, p, time));
+        for (int c = 0; c < nchan && !bandpass_.empty(); ++c)
+          bandpass_[(2 * a + p) * nchan + c] = std::complex<float>(true_bandpass(o_, a, spw, p, c));
       }
   }
 
-  // DATA = g1 g2* (model + system power on autocorrelations) + noise; CORRECTED_DATA = DATA / (g1 g2*).
+  // DATA = g1 g2* b1 b2* (model + system power on autocorrelations) + noise (bandpasses b only with caltables);
+  // CORRECTED_DATA = DATA / (g1 g2* b1 b2*).
   // Model: S (f/f0)^alpha exp(-2 pi i f/c (u l + v m + w (n - 1))), uvw of the row (antenna 2 - antenna 1).
   void fill_row(Block& b, size_t k, int fieldId, Rng& rng) {
     const auto [a1, a2] = o_.baselines[k];
@@ -620,14 +652,20 @@ class BlockGenerator {
       const bool flag = rowFlag || (rfi && static_cast<int>(ch) >= o_.rfiStart && static_cast<int>(ch) < o_.rfiEnd);
       for (size_t j = 0; j < ncorr; ++j) {
         const size_t i = base + ch * ncorr + j;
+        std::complex<float> gain = g[j], gainInv = ginv[j];
+        if (!bandpass_.empty()) {
+          const Corr& c = o_.corrs[j];
+          gain *= bandpass_[(2 * a1 + c.p) * nchan + ch] * std::conj(bandpass_[(2 * a2 + c.q) * nchan + ch]);
+          gainInv = 1.0f / gain;
+        }
         const std::complex<float> model = o_.corrs[j].p == o_.corrs[j].q ? sky : std::complex<float>();
         const auto [nr, ni] = rng.normals();
         const std::complex<float> noise = sigma[j] * std::complex<float>(nr, ni * imagNoise[j]);
-        const std::complex<float> vis = g[j] * (model + system[j]) + noise;
+        const std::complex<float> vis = gain * (model + system[j]) + noise;
         b.data.data()[i] = vis;
         b.flag.data()[i] = flag;
         if (o_.cfg.model) b.model.data()[i] = model;
-        if (o_.cfg.corrected) b.corrected.data()[i] = vis * ginv[j];
+        if (o_.cfg.corrected) b.corrected.data()[i] = vis * gainInv;
         if (o_.cfg.weightSpectrum) {
           b.weightSpectrum.data()[i] = 1 / (sigma[j] * sigma[j]);
           b.sigmaSpectrum.data()[i] = sigma[j];
@@ -641,6 +679,7 @@ class BlockGenerator {
   UvwMachine uvwMachine_;
   std::vector<double> antUvw_;
   std::vector<std::complex<float>> gain_;
+  std::vector<std::complex<float>> bandpass_;  // [antenna][receptor][channel] of the block's spw, or empty
   std::vector<std::vector<float>> spectra_;  // model flux per channel, [field][spw]
 };
 
@@ -992,6 +1031,31 @@ void fill_main(MeasurementSet& ms, const Observation& o) {
   }
 }
 
+// The true gains as a G table (every integration, spw and antenna, both receptors) and the bandpasses as a B table
+// (one solution per spw and antenna at mid-observation): applying both to DATA gives the model plus noise.
+void write_caltables(const MeasurementSet& ms, const Observation& o) {
+  const std::string msName = std::filesystem::path(o.cfg.outputvis).filename().string();
+  std::vector<caltables::Solution> g, b;
+  for (const Scan& scan : o.scans)
+    for (int i = 0; i < scan.nint; ++i)
+      for (size_t s = 0; s < o.spws.size(); ++s)
+        for (size_t a = 0; a < o.nant(); ++a) {
+          const double time = scan.start + (i + 0.5) * o.cfg.integration;
+          g.push_back({time, o.cfg.integration, scan.field, scan.number, static_cast<int>(s), static_cast<int>(a), 1,
+                       {std::complex<float>(true_gain(o, a, s, 0, time)), std::complex<float>(true_gain(o, a, s, 1, time))}});
+        }
+  for (size_t s = 0; s < o.spws.size(); ++s)
+    for (size_t a = 0; a < o.nant(); ++a) {
+      caltables::Solution sol{(o.start + o.end) / 2, o.end - o.start, 0, o.scans[0].number, static_cast<int>(s), static_cast<int>(a),
+                              o.spws[s].nchan, {}};
+      for (int c = 0; c < o.spws[s].nchan; ++c)
+        for (int p = 0; p < 2; ++p) sol.param.push_back(std::complex<float>(true_bandpass(o, a, s, p, c)));
+      b.push_back(std::move(sol));
+    }
+  caltables::write(o.cfg.caltables + ".G", "G Jones", ms, msName, g, 2);
+  caltables::write(o.cfg.caltables + ".B", "B Jones", ms, msName, b, 2);
+}
+
 int64_t simulate(const Config& cfg, const std::string& path) {
   const QuietCasacoreLog quiet;
   const Observation o = make_observation(cfg);
@@ -1004,6 +1068,10 @@ int64_t simulate(const Config& cfg, const std::string& path) {
   fill_pointing(ms, o);
   fill_syscal(ms, o);
   fill_main(ms, o);
+  if (!cfg.caltables.empty()) {
+    ms.flush();
+    write_caltables(ms, o);
+  }
   return o.nrow;
 }
 }  // namespace
