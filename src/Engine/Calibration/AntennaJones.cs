@@ -17,6 +17,20 @@ public sealed class AntennaJones(int nant, int nchan)
 
     public int Index(int ant, int receptor, int chan) => (ant * 2 + receptor) * nchan + chan;
 
+    public AntennaJones Copy()
+    {
+        var c = new AntennaJones(nant, nchan);
+        CopyTo(c);
+        return c;
+    }
+
+    public void CopyTo(AntennaJones dest)
+    {
+        J.CopyTo(dest.J, 0);
+        Ok.CopyTo(dest.Ok, 0);
+        WtScale.CopyTo(dest.WtScale, 0);
+    }
+
     /// <summary>An antenna without solutions: unusable everywhere, weights unscaled.</summary>
     public void SetMissing(int ant)
     {

@@ -23,7 +23,7 @@ public sealed class CalBlockIo(CasaTable table, MsCalLayout layout, CalColumns c
         return (int)Math.Clamp(BlockBytes / (cell * 8 * 2 + 1), 1, int.MaxValue);
     }
 
-    public CalBlock Read(IReadOnlyList<RowRun> runs, bool[] selectedRows, bool partialCells)
+    public CalBlock Read(IReadOnlyList<RowRun> runs, bool[] selectedRows, bool keepCells)
     {
         int ddi = runs[0].Ddi, nchan = layout.Flags.NChan(ddi), ncorr = layout.Flags.NCorr(ddi), nrow = runs.Sum(r => r.Length);
         int cells = nrow * nchan * ncorr;
@@ -32,6 +32,9 @@ public sealed class CalBlockIo(CasaTable table, MsCalLayout layout, CalColumns c
         foreach (var run in runs)
             for (int i = 0; i < run.Length; i++) selected[at++] = selectedRows[run.Start + i];
         bool weights = columns.Weights;
+        // Cells the block rewrites whole need not be read: only where some stay as they were (rows read along,
+        // a partial channel or correlation selection, rows of an spw left uncalibrated).
+        bool keep = keepCells || selected.Contains(false);
         var block = new CalBlock
         {
             Spw = layout.Flags.DdiSpw[ddi], Pol = layout.Flags.DdiPol[ddi], NChan = nchan, NCorr = ncorr, Runs = runs, Selected = selected,
@@ -39,12 +42,11 @@ public sealed class CalBlockIo(CasaTable table, MsCalLayout layout, CalColumns c
             Time = Rent<double>(runs, "TIME", 1), Field = Rent<int>(runs, "FIELD_ID", 1), Antenna1 = Rent<int>(runs, "ANTENNA1", 1),
             Antenna2 = Rent<int>(runs, "ANTENNA2", 1), Observation = Rent<int>(runs, "OBSERVATION_ID", 1),
             Data = columns.Data ? Rent<ComplexF>(runs, "DATA", nchan * ncorr) : [],
-            Corrected = !columns.Data ? [] : !columns.NewCorrected && (partialCells || selected.Contains(false))
-                ? Rent<ComplexF>(runs, "CORRECTED_DATA", nchan * ncorr) : ChunkPool.Rent<ComplexF>(cells),
+            Corrected = !columns.Data ? [] : !columns.NewCorrected && keep ? Rent<ComplexF>(runs, "CORRECTED_DATA", nchan * ncorr) : ChunkPool.Rent<ComplexF>(cells),
             Flag = Rent<bool>(runs, "FLAG", nchan * ncorr), FlagRow = columns.Flags ? Rent<bool>(runs, "FLAG_ROW", 1) : [],
             FlagChanged = ChunkPool.RentCleared<bool>(nrow),
             Weight = weights ? Rent<float>(runs, "WEIGHT", ncorr) : [], Sigma = weights ? Rent<float>(runs, "SIGMA", ncorr) : [],
-            WeightSpectrum = weights && columns.HasWeightSpectrum ? Rent<float>(runs, "WEIGHT_SPECTRUM", nchan * ncorr) : [],
+            WeightSpectrum = !weights || !columns.HasWeightSpectrum ? [] : keep ? Rent<float>(runs, "WEIGHT_SPECTRUM", nchan * ncorr) : ChunkPool.Rent<float>(cells),
             SigmaSpectrum = weights && columns.HasWeightSpectrum && columns.HasSigmaSpectrum ? Rent<float>(runs, "SIGMA_SPECTRUM", nchan * ncorr) : [],
         };
         if (columns.NewCorrected) block.Data.CopyTo(block.Corrected, 0);

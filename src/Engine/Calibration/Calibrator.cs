@@ -1,5 +1,7 @@
 using System.Numerics;
 using MmsMpi.Casacore;
+using MmsMpi.Kernels;
+using MmsMpi.Tasks.Transform;
 
 namespace MmsMpi.Calibration;
 
@@ -41,8 +43,10 @@ public sealed class Calibrator
 
     public void Apply(CalBlock b, bool[] chanMask, bool[] corrMask, CalCounts counts)
     {
-        var products = b.CorrProducts;
-        int nchan = b.NChan, ncorr = b.NCorr;
+        int nchan = b.NChan, ncorr = b.NCorr, cell = b.CellSize;
+        bool whole = !chanMask.Contains(false) && !corrMask.Contains(false);
+        int selectedCells = chanMask.Count(c => c) * corrMask.Count(c => c);
+        var factor = ChunkPool.Rent<ComplexF>(cell);
         for (int r = 0; r < b.NRow; r++)
         {
             if (!b.Selected[r]) continue;
@@ -53,40 +57,88 @@ public sealed class Calibrator
                 if (_mode.Strict()) FlagSelected(b, r, chanMask, corrMask);
                 continue;
             }
-            int a1 = b.Antenna1[r], a2 = b.Antenna2[r];
-            for (int k = 0; k < ncorr; k++)
+            int a1 = b.Antenna1[r], a2 = b.Antenna2[r], row0 = r * cell;
+            counts.NVisTotal += selectedCells;
+            if (jones.AntennaBad[a1] || jones.AntennaBad[a2]) CountAndFlag(b, r, jones, chanMask, corrMask, counts);
+            else
             {
-                if (!corrMask[k]) continue;
-                int p = products[2 * k], q = products[2 * k + 1];
-                for (int c = 0; c < nchan; c++)
-                {
-                    if (!chanMask[c]) continue;
-                    int cell = (r * nchan + c) * ncorr + k, i1 = Index(a1, p, c, nchan), i2 = Index(a2, q, c, nchan);
-                    bool flagged = b.Flag[cell];
-                    counts.NVisTotal++;
-                    for (int t = 0; t < _terms.Count; t++)
-                    {
-                        if (jones.Bad[t] is not { } bad) continue;
-                        counts.NData[t]++;
-                        if (flagged) counts.FlagIn[t]++;
-                        flagged |= bad[i1] || bad[i2];
-                        if (flagged) counts.FlagOut[t]++;
-                    }
-                    if (_mode.WritesData())
-                    {
-                        var v = b.Data[cell];
-                        var g = jones.Inverse[i1] * Complex.Conjugate(jones.Inverse[i2]);
-                        b.Corrected[cell] = new ComplexF((float)(v.Re * g.Real - v.Im * g.Imaginary), (float)(v.Re * g.Imaginary + v.Im * g.Real));
-                    }
-                    if (_mode.WritesFlags() && flagged && !b.Flag[cell])
-                    {
-                        b.Flag[cell] = true;
-                        b.FlagChanged[r] = true;
-                    }
-                }
-                if (CalibratesWeights) Reweight(b, r, k, jones.WtScale[a1 * 2 + p] * jones.WtScale[a2 * 2 + q], chanMask);
+                // No table flags anything on this baseline: every table sees the row's own flags.
+                long flagged = whole ? b.Flag.AsSpan(row0, cell).Count(true) : CountFlagged(b, r, chanMask, corrMask);
+                for (int t = 0; t < _terms.Count; t++)
+                    if (jones.Bad[t] is not null) { counts.NData[t] += selectedCells; counts.FlagIn[t] += flagged; counts.FlagOut[t] += flagged; }
+            }
+            if (_mode.WritesData()) Correct(b, r, jones, factor, whole, chanMask, corrMask);
+            if (CalibratesWeights)
+                for (int k = 0; k < ncorr; k++)
+                    if (corrMask[k])
+                        Reweight(b, r, k, jones.WtScale[a1 * 2 + b.CorrProducts[2 * k]] * jones.WtScale[a2 * 2 + b.CorrProducts[2 * k + 1]], chanMask);
+        }
+        ChunkPool.Return(factor);
+    }
+
+    /// <summary>CORRECTED = DATA × J1⁻¹ conj(J2⁻¹) per cell (the row's factors first, then the kernel over the row).</summary>
+    private static void Correct(CalBlock b, int r, Combined jones, ComplexF[] factor, bool whole, bool[] chanMask, bool[] corrMask)
+    {
+        int nchan = b.NChan, ncorr = b.NCorr, cell = b.CellSize, row0 = r * cell;
+        int i1 = b.Antenna1[r] * 2 * nchan, i2 = b.Antenna2[r] * 2 * nchan;
+        var inv = jones.InverseF;
+        for (int k = 0; k < ncorr; k++)
+        {
+            int p = i1 + b.CorrProducts[2 * k] * nchan, q = i2 + b.CorrProducts[2 * k + 1] * nchan;
+            for (int c = 0; c < nchan; c++)
+            {
+                ComplexF g1 = inv[p + c], g2 = inv[q + c];
+                factor[c * ncorr + k] = new ComplexF(g1.Re * g2.Re + g1.Im * g2.Im, g1.Im * g2.Re - g1.Re * g2.Im);
             }
         }
+        if (whole)
+        {
+            ComplexMultiply.Apply(b.Data.AsSpan(row0, cell), factor.AsSpan(0, cell), b.Corrected.AsSpan(row0, cell));
+            return;
+        }
+        for (int c = 0; c < nchan; c++)
+            for (int k = 0; k < ncorr; k++)
+                if (chanMask[c] && corrMask[k])
+                    ComplexMultiply.Scalar(b.Data.AsSpan(row0 + c * ncorr + k, 1), factor.AsSpan(c * ncorr + k, 1), b.Corrected.AsSpan(row0 + c * ncorr + k, 1));
+    }
+
+    /// <summary>A row with an unusable solution on its baseline: per cell, each table's flags in and out, and the new flags.</summary>
+    private void CountAndFlag(CalBlock b, int r, Combined jones, bool[] chanMask, bool[] corrMask, CalCounts counts)
+    {
+        int nchan = b.NChan, ncorr = b.NCorr, a1 = b.Antenna1[r], a2 = b.Antenna2[r];
+        for (int k = 0; k < ncorr; k++)
+        {
+            if (!corrMask[k]) continue;
+            int p = b.CorrProducts[2 * k], q = b.CorrProducts[2 * k + 1];
+            for (int c = 0; c < nchan; c++)
+            {
+                if (!chanMask[c]) continue;
+                int cell = (r * nchan + c) * ncorr + k, i1 = Index(a1, p, c, nchan), i2 = Index(a2, q, c, nchan);
+                bool flagged = b.Flag[cell];
+                for (int t = 0; t < _terms.Count; t++)
+                {
+                    if (jones.Bad[t] is not { } bad) continue;
+                    counts.NData[t]++;
+                    if (flagged) counts.FlagIn[t]++;
+                    flagged |= bad[i1] || bad[i2];
+                    if (flagged) counts.FlagOut[t]++;
+                }
+                if (_mode.WritesFlags() && flagged && !b.Flag[cell])
+                {
+                    b.Flag[cell] = true;
+                    b.FlagChanged[r] = true;
+                }
+            }
+        }
+    }
+
+    private static long CountFlagged(CalBlock b, int r, bool[] chanMask, bool[] corrMask)
+    {
+        long n = 0;
+        for (int c = 0; c < b.NChan; c++)
+            for (int k = 0; k < b.NCorr; k++)
+                if (chanMask[c] && corrMask[k] && b.Flag[(r * b.NChan + c) * b.NCorr + k]) n++;
+        return n;
     }
 
     private static int Index(int ant, int receptor, int chan, int nchan) => (ant * 2 + receptor) * nchan + chan;
@@ -103,7 +155,10 @@ public sealed class Calibrator
             }
     }
 
-    /// <summary>Weights from sigmas (0 where sigma is not positive) times the scale; WEIGHT the median over the channels (sorted[n/2]).</summary>
+    /// <summary>
+    /// Weights from sigmas (0 where sigma is not positive) times the scale; WEIGHT the median over the channels
+    /// (sorted[n/2], casacore's median without the even mean), short-cut when the channels' weights are all equal.
+    /// </summary>
     private static void Reweight(CalBlock b, int r, int k, double scale, bool[] chanMask)
     {
         static float FromSigma(float s, double scale) => s > 0 ? (float)(scale / ((double)s * s)) : 0f;
@@ -113,16 +168,20 @@ public sealed class Calibrator
             b.Weight[r * ncorr + k] = FromSigma(b.Sigma[r * ncorr + k], scale);
             return;
         }
-        var chans = new List<float>(b.NChan);
+        Span<float> chans = stackalloc float[b.NChan];
+        int n = 0;
+        bool equal = true;
         for (int c = 0; c < b.NChan; c++)
         {
             if (!chanMask[c]) continue;
             int cell = (r * b.NChan + c) * ncorr + k;
             float sigma = b.SigmaSpectrum.Length > 0 ? b.SigmaSpectrum[cell] : b.Sigma[r * ncorr + k];
-            chans.Add(b.WeightSpectrum[cell] = FromSigma(sigma, scale));
+            chans[n] = b.WeightSpectrum[cell] = FromSigma(sigma, scale);
+            equal &= chans[n] == chans[0];
+            n++;
         }
-        chans.Sort();
-        b.Weight[r * ncorr + k] = chans[chans.Count / 2];
+        if (!equal) chans[..n].Sort();
+        b.Weight[r * ncorr + k] = chans[n / 2];
     }
 
     /// <summary>
@@ -136,7 +195,7 @@ public sealed class Calibrator
         if (_cache.TryGetValue(key, out var hit)) return hit;
         if (_cache.Count > 256) _cache.Clear();
         int nant = _ms.NAnt, nchan = freqs.Length, cells = nant * 2 * nchan;
-        var combined = new Combined(new Complex[cells], new bool[_terms.Count][], new double[nant * 2]);
+        var combined = new Combined(new Complex[cells], new bool[_terms.Count][], new double[nant * 2], new ComplexF[cells], new bool[nant]);
         Array.Fill(combined.Inverse, Complex.One);
         Array.Fill(combined.WtScale, 1.0);
         var jones = new AntennaJones(nant, nchan);
@@ -157,10 +216,21 @@ public sealed class Calibrator
             if (term.CalWt)
                 for (int i = 0; i < combined.WtScale.Length; i++) combined.WtScale[i] *= jones.WtScale[i];
         }
+        for (int i = 0; i < cells; i++)
+        {
+            combined.InverseF[i] = new ComplexF((float)combined.Inverse[i].Real, (float)combined.Inverse[i].Imaginary);
+            foreach (var bad in combined.Bad)
+                if (bad is not null && bad[i]) combined.AntennaBad[i / (2 * nchan)] = true;
+        }
         return _cache[key] = combined;
     }
 
-    private sealed record Combined(Complex[] Inverse, bool[]?[] Bad, double[] WtScale)
+    /// <summary>
+    /// The tables' product at one time, field and spw: inverse Jones [antenna][receptor][channel] (double, and as
+    /// floats for the data), each applying table's unusable cells (null: the table does not apply here), the weight
+    /// scale per antenna and receptor, and which antennas have an unusable cell in some table.
+    /// </summary>
+    private sealed record Combined(Complex[] Inverse, bool[]?[] Bad, double[] WtScale, ComplexF[] InverseF, bool[] AntennaBad)
     {
         public bool Uncalibrated { get; init; }
     }

@@ -47,8 +47,21 @@ public sealed class JonesTerm
     public IEnumerable<int> AntennasWithout(int msSpw, int field) =>
         Enumerable.Range(0, _ms.NAnt).Where(a => Series(a, msSpw, field) is null);
 
-    /// <summary>Every antenna's Jones at time t for data of this field and spw, at these channel frequencies (Hz).</summary>
+    /// <summary>
+    /// Every antenna's Jones at time t for data of this field and spw, at these channel frequencies (Hz). Where every
+    /// antenna has a single solution (a bandpass), the result does not depend on time and is computed once.
+    /// </summary>
     public void Evaluate(double t, int field, int msSpw, double[] freqs, AntennaJones dest)
+    {
+        var key = (msSpw, _fieldMap is null ? -1 : _fieldMap[field], freqs);
+        if (_constant.TryGetValue(key, out var known)) { known.CopyTo(dest); return; }
+        Compute(t, field, msSpw, freqs, dest);
+        if (Enumerable.Range(0, dest.NAnt).All(a => Series(a, msSpw, field) is not { Length: > 1 })) _constant[key] = dest.Copy();
+    }
+
+    private readonly Dictionary<(int Spw, int Field, double[] Freqs), AntennaJones> _constant = [];
+
+    private void Compute(double t, int field, int msSpw, double[] freqs, AntennaJones dest)
     {
         int ctSpw = _spwMap[msSpw];
         for (int ant = 0; ant < dest.NAnt; ant++)
@@ -150,7 +163,10 @@ public sealed class JonesTerm
     {
         if (at <= x[0]) return (amp[0], phase[0]);
         if (at >= x[^1]) return (amp[^1], phase[^1]);
-        int hi = Array.FindIndex(x, xi => xi > at), lo = hi - 1;
+        int hi = Array.BinarySearch(x, at);
+        if (hi >= 0) return (amp[hi], phase[hi]);
+        hi = ~hi;
+        int lo = hi - 1;
         if (nearest)
         {
             int k = x[hi] - at < at - x[lo] ? hi : lo;
@@ -165,8 +181,8 @@ public sealed class JonesTerm
     {
         int n = solFreqs.Length;
         bool Flag(int c) => f[c * npol + p];
-        int pos = Array.FindIndex(solFreqs, s => s >= at);
-        if (pos < 0) pos = n;
+        int pos = Array.BinarySearch(solFreqs, at);
+        if (pos < 0) pos = ~pos;
         if (pos < n && solFreqs[pos] == at) return Flag(pos);
         int reg = Math.Min(Math.Max(pos - 1, 0), n - 1);
         if (nearest)

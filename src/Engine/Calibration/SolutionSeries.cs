@@ -14,6 +14,9 @@ public sealed class SolutionSeries(SpwSolutions solutions, int[] rows)
     public int NChan => solutions.NChan;
     public int NPol => solutions.NPol;
 
+    /// <summary>Solutions in the series.</summary>
+    public int Length => rows.Length;
+
     /// <summary>Fills value and flag ([chan][pol], pol fastest) for time t.</summary>
     public void Interpolate(double t, bool nearest, bool complexValues, Span<Complex> value, Span<bool> flag)
     {
