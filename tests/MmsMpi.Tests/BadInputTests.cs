@@ -174,7 +174,38 @@ public class BadInputTests
         yield return Case("listpartition mms garbage AxisType", new(p => ["listpartition", "--vis", p.Mms], ["unknown AxisType 'banana'"], Inputs.Mms,
             Setup: GarbageAxisType));
 
+        // ---- applycal, clearcal, on-the-fly calibration
+        string[] Apply(Paths p, params string[] more) => ["applycal", "--vis", p.Ms, "--gaintable", p["g.G"], .. more];
+        yield return Case("applycal missing gaintable", new(p => ["applycal", "--vis", p.Ms, "--gaintable", p["none.G"]], ["gaintable", "not found"]));
+        yield return Case("applycal no gaintable", new(p => ["applycal", "--vis", p.Ms], ["nothing to apply"]));
+        yield return Case("applycal gaintable is an MS", new(p => ["applycal", "--vis", p.Ms, "--gaintable", p["other.ms"]], ["is not a calibration table"],
+            Setup: p => Copy(MasterMs, p["other.ms"])));
+        yield return Case("applycal table of another MS", new(p => ["applycal", "--vis", p.Ms, "--gaintable", p["alma.G"]], ["was made for another MS"],
+            Setup: p => CalTesting.Make(RealData.Path("mssel_test_small.ms"), p["alma.G"], GTable(RealData.Path("mssel_test_small.ms"), 1, 0))));
+        yield return Case("applycal spwmap out of range", new(p => Apply(p, "--spwmap", "[5]"), ["Please specify spw indices <= maximum available"], Setup: MakeG));
+        yield return Case("applycal spwmap too long", new(p => Apply(p, "--spwmap", "0,0,0,0"), ["more elements (4) than the number of spectral windows"], Setup: MakeG));
+        yield return Case("applycal negative spwmap", new(p => Apply(p, "--spwmap", "[-2,0]"), ["positive indices"], Setup: MakeG));
+        yield return Case("applycal unknown interp", new(p => Apply(p, "--interp", "lineer"), ["unknown interp 'lineer'"], Setup: MakeG));
+        yield return Case("applycal cubic interp", new(p => Apply(p, "--interp", "cubic"), ["not supported"], Setup: MakeG));
+        yield return Case("applycal unknown applymode", new(p => Apply(p, "--applymode", "calibrate"), ["unknown applymode 'calibrate'"], Setup: MakeG));
+        yield return Case("applycal calwt count", new(p => Apply(p, "--calwt", "[True,False]"), ["calwt has 2 values for 1 gaintable"], Setup: MakeG));
+        yield return Case("applycal unknown gainfield", new(p => Apply(p, "--gainfield", "NoSuchSource"), ["no field 'NoSuchSource'"], Setup: MakeG));
+        yield return Case("applycal bad selection", new(p => Apply(p, "--spw", "9"), ["data selection failed", "selects no rows"], Setup: MakeG));
+        yield return Case("applycal missing vis", new(p => ["applycal", "--vis", p["none.ms"], "--gaintable", p["g.G"]], ["Visibility data set not found"]));
+        yield return Case("clearcal missing vis", new(p => ["clearcal", "--vis", p["none.ms"]], ["Visibility data set not found"]));
+        yield return Case("mstransform docallib without callib", new(p => ["mstransform", "--vis", p.Ms, "--outputvis", p.Out, "--docallib"], ["give --callib"]));
+        yield return Case("mstransform missing callib file", new(p => ["mstransform", "--vis", p.Ms, "--outputvis", p.Out, "--docallib", "--callib", p["none.txt"]],
+            ["callib file", "not found"]));
+        yield return Case("mstransform bad callib line", new(p => ["mstransform", "--vis", p.Ms, "--outputvis", p.Out, "--docallib", "--callib", p["cal.txt"]],
+            ["Problem parsing cal library line 1"], Setup: p => File.WriteAllText(p["cal.txt"], "caltable='g.G' tinterp='linear\n")));
+        yield return Case("mstransform callib unknown key", new(p => ["mstransform", "--vis", p.Ms, "--outputvis", p.Out, "--docallib", "--callib", p["cal.txt"]],
+            ["unknown cal library key 'interp'"], Setup: p => { MakeG(p); File.WriteAllText(p["cal.txt"], $"caltable='{p["g.G"]}' interp='linear'\n"); }));
+        yield return Case("mstransform docallib datacolumn data", new(p => ["mstransform", "--vis", p.Ms, "--outputvis", p.Out, "--docallib", "--callib", p["cal.txt"],
+            "--datacolumn", "data"], ["use datacolumn='corrected'"], Setup: p => { MakeG(p); File.WriteAllText(p["cal.txt"], $"caltable='{p["g.G"]}'\n"); }));
+
         // ---- the same refusals under mpiexec (rank 0 + 2 workers)
+        yield return Case("mpi applycal mms unknown interp", new(p => ["applycal", "--vis", p.Mms, "--gaintable", p["g.G"], "--interp", "lineer"],
+            ["unknown interp"], Inputs.Ms | Inputs.Mms, Setup: MakeG, Ranks: 3));
         yield return Case("mpi partition numsubms 0", new(p => ["partition", "--vis", p.Ms, "--outputvis", p.Out, "--numsubms", "0"], ["numsubms must be >= 1"],
             Ranks: 3));
         yield return Case("mpi flagdata mms member linked outside", new(p => ["flagdata", "--vis", p.Mms, "--mode", "manual", "--spw", "0"],
@@ -215,6 +246,16 @@ public class BadInputTests
         }
         Assert.That(TreeHash(p.W), Is.EqualTo(before), "nothing may be created or changed in the working directory or the inputs: " + shown);
     }
+
+    /// <summary>A G table of 3 solution times for ms.</summary>
+    private static CalTesting.Table GTable(string ms, int seed, params int[] spws) => new("G", new System.Text.Json.Nodes.JsonObject
+    {
+        ["times"] = CalTesting.SpreadTimes(ms, 3), ["seed"] = seed,
+        ["spws"] = new System.Text.Json.Nodes.JsonArray((spws.Length > 0 ? spws : [0, 1, 2]).Select(s => (System.Text.Json.Nodes.JsonNode)s).ToArray()),
+    });
+
+    /// <summary>g.G: a G table for the case's MS.</summary>
+    private static void MakeG(Paths p) => CalTesting.Make(p.Ms, p["g.G"], GTable(p.Ms, 2));
 
     /// <summary>A directory whose name has spaces, single and double quotes, $, a backtick and unicode.</summary>
     private static string OddDir(TempDir tmp)

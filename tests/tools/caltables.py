@@ -224,7 +224,9 @@ def read_ct(path):
     fld = pt.table(path + "/FIELD", ack=False)
     return {"type": kw["VisCal"][0], "has_version": "CASA_Version" in kw,
             "time": t.getcol("TIME"), "field": t.getcol("FIELD_ID"), "spw": t.getcol("SPECTRAL_WINDOW_ID"),
-            "ant": t.getcol("ANTENNA1"), "param": [t.getcell(pcol, i) for i in range(t.nrows())],
+            # in double precision: numpy keeps float32 through the interpolation arithmetic otherwise (1e-5 off)
+            "ant": t.getcol("ANTENNA1"), "param": [t.getcell(pcol, i).astype(np.complex128 if pcol == "CPARAM" else np.float64)
+                                                   for i in range(t.nrows())],
             "flag": [t.getcell("FLAG", i) for i in range(t.nrows())],
             "chan_freq": [spw.getcell("CHAN_FREQ", i) for i in range(spw.nrows())],
             "ref_freq": spw.getcol("REF_FREQUENCY"),
@@ -283,7 +285,8 @@ class Table:
 
     def calibrateable(self, spw):
         s = map_spw(self.spwmap, spw)
-        return 0 <= s < len(self.ct["chan_freq"]) and bool(np.any(self.ct["spw"] == s))
+        # judged on the rows gainfield keeps: CASA loads only those into its in-memory table
+        return 0 <= s < len(self.ct["chan_freq"]) and bool(np.any(self.keep & (self.ct["spw"] == s)))
 
     def get_series(self, s, ant, field):
         key = (s, ant, field)

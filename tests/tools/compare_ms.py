@@ -2,7 +2,8 @@
 """Independent check with python-casacore: does OUT (an MS or a Multi-MS read as one MS) hold exactly the rows
 of IN (optionally restricted by a TaQL WHERE condition)? Rows are matched on (TIME, ANTENNA1, ANTENNA2,
 SCAN_NUMBER, FIELD_ID, first channel frequency of the row's spw), so re-indexed DDI/spw ids compare by meaning.
-Prints a JSON report; exit 0 when equal, 1 otherwise."""
+With --spectra, WEIGHT_SPECTRUM and SIGMA_SPECTRUM are compared too. Prints a JSON report; exit 0 when equal,
+1 otherwise."""
 import json
 import sys
 
@@ -25,9 +26,12 @@ def load(path, where):
 
 
 def main():
-    a_path, b_path = sys.argv[1], sys.argv[2]
-    where = sys.argv[3] if len(sys.argv) > 3 else ""
-    datacols = [c for c in ("DATA", "CORRECTED_DATA", "MODEL_DATA", "FLOAT_DATA") ]
+    args = [a for a in sys.argv[1:] if a != "--spectra"]
+    a_path, b_path = args[0], args[1]
+    where = args[2] if len(args) > 2 else ""
+    datacols = ["DATA", "CORRECTED_DATA", "MODEL_DATA", "FLOAT_DATA"]
+    if "--spectra" in sys.argv:
+        datacols += ["WEIGHT_SPECTRUM", "SIGMA_SPECTRUM"]
     ta, ca, fa, oa = load(a_path, where)
     tb, cb, fb, ob = load(b_path, "")
     report = {"rows_in": int(ta.nrows()), "rows_out": int(tb.nrows()), "mismatches": []}

@@ -76,17 +76,26 @@ public sealed class Calibrator
         ChunkPool.Return(factor);
     }
 
-    /// <summary>CORRECTED = DATA × J1⁻¹ conj(J2⁻¹) per cell (the row's factors first, then the kernel over the row).</summary>
-    private static void Correct(CalBlock b, int r, Combined jones, ComplexF[] factor, bool whole, bool[] chanMask, bool[] corrMask)
+    /// <summary>
+    /// CORRECTED = DATA × J1⁻¹ conj(J2⁻¹) per cell (the row's factors first, then the kernel over the row). With
+    /// calonly a table whose solution is unusable on the baseline leaves the cell alone (both antennas' factors).
+    /// </summary>
+    private void Correct(CalBlock b, int r, Combined jones, ComplexF[] factor, bool whole, bool[] chanMask, bool[] corrMask)
     {
         int nchan = b.NChan, ncorr = b.NCorr, cell = b.CellSize, row0 = r * cell;
         int i1 = b.Antenna1[r] * 2 * nchan, i2 = b.Antenna2[r] * 2 * nchan;
+        bool passThrough = _mode == ApplyMode.CalOnly && (jones.AntennaBad[b.Antenna1[r]] || jones.AntennaBad[b.Antenna2[r]]);
         var inv = jones.InverseF;
         for (int k = 0; k < ncorr; k++)
         {
             int p = i1 + b.CorrProducts[2 * k] * nchan, q = i2 + b.CorrProducts[2 * k + 1] * nchan;
             for (int c = 0; c < nchan; c++)
             {
+                if (passThrough)
+                {
+                    factor[c * ncorr + k] = UsableProduct(jones, p + c, q + c);
+                    continue;
+                }
                 ComplexF g1 = inv[p + c], g2 = inv[q + c];
                 factor[c * ncorr + k] = new ComplexF(g1.Re * g2.Re + g1.Im * g2.Im, g1.Im * g2.Re - g1.Re * g2.Im);
             }
@@ -100,6 +109,16 @@ public sealed class Calibrator
             for (int k = 0; k < ncorr; k++)
                 if (chanMask[c] && corrMask[k])
                     ComplexMultiply.Scalar(b.Data.AsSpan(row0 + c * ncorr + k, 1), factor.AsSpan(c * ncorr + k, 1), b.Corrected.AsSpan(row0 + c * ncorr + k, 1));
+    }
+
+    /// <summary>The product over the tables usable on this cell's baseline of J1⁻¹ conj(J2⁻¹) (calonly).</summary>
+    private static ComplexF UsableProduct(Combined jones, int i1, int i2)
+    {
+        var f = Complex.One;
+        for (int t = 0; t < jones.Bad.Length; t++)
+            if (jones.Bad[t] is { } bad && !bad[i1] && !bad[i2])
+                f *= jones.TermInverse[t]![i1] * Complex.Conjugate(jones.TermInverse[t]![i2]);
+        return new ComplexF((float)f.Real, (float)f.Imaginary);
     }
 
     /// <summary>A row with an unusable solution on its baseline: per cell, each table's flags in and out, and the new flags.</summary>
@@ -195,7 +214,8 @@ public sealed class Calibrator
         if (_cache.TryGetValue(key, out var hit)) return hit;
         if (_cache.Count > 256) _cache.Clear();
         int nant = _ms.NAnt, nchan = freqs.Length, cells = nant * 2 * nchan;
-        var combined = new Combined(new Complex[cells], new bool[_terms.Count][], new double[nant * 2], new ComplexF[cells], new bool[nant]);
+        var combined = new Combined(new Complex[cells], new bool[_terms.Count][], new double[nant * 2], new ComplexF[cells], new bool[nant],
+            new Complex[_terms.Count][]);
         Array.Fill(combined.Inverse, Complex.One);
         Array.Fill(combined.WtScale, 1.0);
         var jones = new AntennaJones(nant, nchan);
@@ -207,10 +227,12 @@ public sealed class Calibrator
             term.Evaluate(time, field, spw, freqs, jones);
             foreach (int a in term.AntennasWithout(spw, field)) Unsolved.Add((t, spw, field, a));
             var bad = combined.Bad[t] = new bool[cells];
+            var inverse = combined.TermInverse[t] = new Complex[cells];
             for (int i = 0; i < cells; i++)
             {
                 bad[i] = !jones.Ok[i];
-                if (jones.Ok[i]) combined.Inverse[i] /= jones.J[i];
+                inverse[i] = jones.Ok[i] ? Complex.One / jones.J[i] : Complex.Zero;
+                if (jones.Ok[i]) combined.Inverse[i] *= inverse[i];
                 else if (_mode != ApplyMode.CalOnly) combined.Inverse[i] = Complex.Zero;
             }
             if (term.CalWt)
@@ -227,10 +249,10 @@ public sealed class Calibrator
 
     /// <summary>
     /// The tables' product at one time, field and spw: inverse Jones [antenna][receptor][channel] (double, and as
-    /// floats for the data), each applying table's unusable cells (null: the table does not apply here), the weight
-    /// scale per antenna and receptor, and which antennas have an unusable cell in some table.
+    /// floats for the data), each applying table's unusable cells and inverse (null: the table does not apply here),
+    /// the weight scale per antenna and receptor, and which antennas have an unusable cell in some table.
     /// </summary>
-    private sealed record Combined(Complex[] Inverse, bool[]?[] Bad, double[] WtScale, ComplexF[] InverseF, bool[] AntennaBad)
+    private sealed record Combined(Complex[] Inverse, bool[]?[] Bad, double[] WtScale, ComplexF[] InverseF, bool[] AntennaBad, Complex[]?[] TermInverse)
     {
         public bool Uncalibrated { get; init; }
     }

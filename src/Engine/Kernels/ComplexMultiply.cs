@@ -47,7 +47,7 @@ public static class ComplexMultiply
             var vb = ComplexLanes.Load(b, e);
             var bRe = Avx.Permute(vb, 0b10_10_00_00);     // (b.re, b.re) per element
             var bIm = Avx.Permute(vb, 0b11_11_01_01);     // (b.im, b.im)
-            var aSwap = Avx.Permute(va, 0b11_10_00_01);   // (a.im, a.re)
+            var aSwap = Avx.Permute(va, 0b10_11_00_01);   // (a.im, a.re)
             // even lanes: a.re·b.re − a.im·b.im; odd lanes: a.im·b.re + a.re·b.im
             ComplexLanes.Store(Fma.MultiplyAddSubtract(va, bRe, Avx.Multiply(aSwap, bIm)), o, e);
         }
