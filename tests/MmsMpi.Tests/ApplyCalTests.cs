@@ -164,22 +164,25 @@ public class ApplyCalTests
         }
     }
 
-    /// <summary>A real VLA MS (../shared/data) with a synthetic G and B table.</summary>
-    [Test]
-    public void RealVlaMsEqualsTheExpectation()
+    /// <summary>The real MSs of ../shared/data (VLA, ALMA, LOFAR) with a synthetic G and B table for every spw.</summary>
+    [TestCase("day2_TDEM0003_10s_norx_1src_1spw.ms")]
+    [TestCase("mssel_test_small.ms")]
+    [TestCase("tNDPPP-generic.MS")]
+    public void RealMsEqualsTheExpectation(string name)
     {
         using var tmp = new TempDir();
-        string ms = tmp["vla.ms"];
-        Assert.That(Proc.Run("cp", ["-r", RealData.Path("day2_TDEM0003_10s_norx_1src_1spw.ms"), ms]).ExitCode, Is.EqualTo(0));
+        string ms = tmp["real.ms"];
+        Assert.That(Proc.Run("cp", ["-r", RealData.Path(name), ms]).ExitCode, Is.EqualTo(0));
         var times = SpreadTimes(ms, 8);
+        var spws = new JsonArray(Enumerable.Range(0, int.Parse(Checks.Py(ms + "/SPECTRAL_WINDOW", "t.nrows()"))).Select(s => (JsonNode)s).ToArray());
         var g = new Table("G", new JsonObject
         {
-            ["times"] = times, ["spws"] = new JsonArray(0), ["seed"] = 40, ["amp"] = new JsonArray(0.8, 1.2), ["phase_deg"] = new JsonArray(-90, 90),
+            ["times"] = times, ["spws"] = spws, ["seed"] = 40, ["amp"] = new JsonArray(0.8, 1.2), ["phase_deg"] = new JsonArray(-90, 90),
             ["flag"] = new JsonArray(Flag(2, timeIndex: 3)),
         });
         var b = new Table("B", new JsonObject
         {
-            ["times"] = new JsonArray(times[4]!.GetValue<double>()), ["spws"] = new JsonArray(0), ["seed"] = 41, ["amp"] = new JsonArray(0.9, 1.1),
+            ["times"] = new JsonArray(times[4]!.GetValue<double>()), ["spws"] = spws.DeepClone(), ["seed"] = 41, ["amp"] = new JsonArray(0.9, 1.1),
             ["phase_deg"] = new JsonArray(-20, 20),
         });
         List<(string, Table)> tables = [(tmp["r.G"], g), (tmp["r.B"], b)];

@@ -15,7 +15,7 @@ namespace MmsMpi.Tests;
 [NonParallelizable]
 public class FaultInjectionTests
 {
-    public enum TaskKind { Partition, MsTransform, FlagData }
+    public enum TaskKind { Partition, MsTransform, FlagData, ApplyCal }
 
     private const string Digest = """
         import sys, os, json, hashlib
@@ -53,7 +53,7 @@ public class FaultInjectionTests
     private string _dir = "";
     private string _big = "", _bigHash = "";
     private string _refMms = "", _refMmsHash = "";
-    private string _refPartition = "", _refTransform = "", _refFlags = "";
+    private string _refPartition = "", _refTransform = "", _refFlags = "", _refApplied = "", _gains = "";
 
     [OneTimeSetUp]
     public void MakeData()
@@ -78,6 +78,17 @@ public class FaultInjectionTests
         _refFlags = DigestOf(flagged, "FLAG,FLAG_ROW");
         Assert.That(_refFlags, Is.Not.EqualTo(DigestOf(_refMms, "FLAG,FLAG_ROW")), "tfcrop must flag something");
         Assert.That(_refMmsHash, Is.EqualTo(BadInputTests.TreeHash(_refMms)), "mstransform must not change its input");
+
+        _gains = Path.Combine(_dir, "gains.G");
+        CalTesting.Make(_big, _gains, new CalTesting.Table("G", new System.Text.Json.Nodes.JsonObject
+        {
+            ["times"] = CalTesting.SpreadTimes(_big, 6), ["spws"] = new System.Text.Json.Nodes.JsonArray(0), ["seed"] = 3,
+            ["flag"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["antenna"] = 4, ["time_index"] = 2 }),
+        }));
+        string applied = Path.Combine(_dir, "applied.mms");
+        Copy(_refMms, applied);
+        Ok(Proc.MmsMpi(Args(TaskKind.ApplyCal, applied)));
+        _refApplied = DigestOf(applied, Columns(TaskKind.ApplyCal));
     }
 
     /// <summary>The command of each task (flagdata: target is the MMS it flags; otherwise target is the output).</summary>
@@ -85,6 +96,7 @@ public class FaultInjectionTests
     {
         TaskKind.Partition => ["partition", "--vis", _big, "--outputvis", target, "--numsubms", "8"],
         TaskKind.MsTransform => ["mstransform", "--vis", _refMms, "--outputvis", target, "--datacolumn", "data", "--chanaverage", "true", "--chanbin", "2"],
+        TaskKind.ApplyCal => ["applycal", "--vis", target, "--gaintable", _gains],
         _ => ["flagdata", "--vis", target, "--mode", "tfcrop"],
     };
 
@@ -93,6 +105,7 @@ public class FaultInjectionTests
     {
         TaskKind.Partition => ["partition", "--vis", _big, "--outputvis", target, "--numsubms", "4"],
         TaskKind.MsTransform => ["mstransform", "--vis", _refMms, "--outputvis", target, "--datacolumn", "data", "--chanaverage", "true", "--chanbin", "4"],
+        TaskKind.ApplyCal => ["applycal", "--vis", target, "--gaintable", _gains, "--interp", "nearest"],
         _ => ["flagdata", "--vis", target, "--mode", "clip", "--clipminmax", "[0,3]"],
     };
 
@@ -100,15 +113,24 @@ public class FaultInjectionTests
     {
         TaskKind.Partition => _refPartition,
         TaskKind.MsTransform => _refTransform,
+        TaskKind.ApplyCal => _refApplied,
         _ => _refFlags,
     };
 
-    private static string Columns(TaskKind task) => task == TaskKind.FlagData ? "FLAG,FLAG_ROW" : "DATA,FLAG,FLAG_ROW";
+    private static string Columns(TaskKind task) => task switch
+    {
+        TaskKind.FlagData => "FLAG,FLAG_ROW",
+        TaskKind.ApplyCal => "CORRECTED_DATA,FLAG,FLAG_ROW,WEIGHT",
+        _ => "DATA,FLAG,FLAG_ROW",
+    };
 
-    /// <summary>The path the test gives the task: the output, or (flagdata) a fresh copy of the reference MMS.</summary>
+    /// <summary>Tasks that change their MS in place (an interrupted-run marker instead of a staging directory).</summary>
+    private static bool InPlace(TaskKind task) => task is TaskKind.FlagData or TaskKind.ApplyCal;
+
+    /// <summary>The path the test gives the task: the output, or (in place) a fresh copy of the reference MMS.</summary>
     private string Target(TaskKind task, TempDir tmp)
     {
-        if (task != TaskKind.FlagData) return tmp["out.mms"];
+        if (!InPlace(task)) return tmp["out.mms"];
         Copy(_refMms, tmp["f.mms"]);
         return tmp["f.mms"];
     }
@@ -140,7 +162,7 @@ public class FaultInjectionTests
             var again = Proc.MmsMpi(args);
             AssertOneError(again, "--resume", Show(false, args, again));
             Assert.That(again.ExitCode, Is.EqualTo(1), Show(false, args, again));
-            if (task == TaskKind.FlagData)
+            if (InPlace(task))
                 Assert.That(OneError(again), Does.Contain("flagmanager").And.Contain("restore"), Show(false, args, again));
             else
                 Assert.That(OneError(again), Does.Contain("staging directory"), Show(false, args, again));
@@ -169,6 +191,7 @@ public class FaultInjectionTests
     [TestCase(TaskKind.MsTransform, 0)]
     [TestCase(TaskKind.FlagData, 1)]
     [TestCase(TaskKind.FlagData, 0)]
+    [TestCase(TaskKind.ApplyCal, 1)]
     public void AKilledRankEndsTheJobAndResumeFinishesIt(TaskKind task, int rank)
     {
         using var tmp = new TempDir();
@@ -311,7 +334,7 @@ public class FaultInjectionTests
             foreach (var c in commands) Ok(Proc.MmsMpi(["flagdata", "--vis", ms, .. c]));
             return DigestOf(ms, "FLAG,FLAG_ROW");
         }
-        return (Flags(WriterA), Flags(WriterB), Flags(WriterA, WriterB));
+        return (Flags([WriterA]), Flags([WriterB]), Flags([WriterA, WriterB]));
     });
 
     private static readonly string[] WriterA = ["--mode", "manual", "--spw", "0"];
@@ -360,7 +383,7 @@ public class FaultInjectionTests
     /// <summary>After a stopped run: nothing at the final name and the staging kept (or, flagdata: the interrupted-run marker); the input untouched.</summary>
     private void AssertStoppedState(TaskKind task, string target, string shown)
     {
-        if (task == TaskKind.FlagData)
+        if (InPlace(task))
         {
             Assert.That(File.Exists(Path.Combine(target, "mmsmpi-interrupted-run.json")), Is.True, "the interrupted-run marker must stay: " + shown);
             return;
@@ -381,7 +404,7 @@ public class FaultInjectionTests
         Assert.That(r.ExitCode, Is.EqualTo(0), shown);
         Assert.That(r.Stderr, Does.Not.Contain("ERROR:"), shown);
         Assert.That(Directory.Exists(target), Is.True, shown);
-        if (task == TaskKind.FlagData)
+        if (InPlace(task))
             Assert.That(File.Exists(Path.Combine(target, "mmsmpi-interrupted-run.json")), Is.False, "the marker goes once resumed: " + shown);
         else
             Assert.That(Directory.Exists(target + ".building"), Is.False, "the staging goes once published: " + shown);

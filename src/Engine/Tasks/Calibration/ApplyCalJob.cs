@@ -11,9 +11,9 @@ public sealed record ApplyCalReport(CalCounts Counts) : JobReport;
 
 /// <summary>
 /// applycal on one MS or sub-MS, run on a worker (never two writers on a table): reads the calibration tables
-/// (absolute paths: every worker finds them), adds CORRECTED_DATA where it is missing (a ConcatTable cannot add a
-/// column, so every sub-MS gets its own; a new column starts as DATA), and calibrates the selected rows block by
-/// block. A selection that matches nothing in this sub-MS leaves it as it is (the coordinator checked the whole set).
+/// (absolute paths: every worker finds them) and calibrates the selected rows block by block into CORRECTED_DATA
+/// (which the coordinator added where missing; a column not yet filled is written whole, DATA where nothing is
+/// calibrated). A selection that matches nothing in this sub-MS leaves it as it is (the coordinator checked the whole set).
 /// </summary>
 public sealed record ApplyCalJob(string Ms, IReadOnlyList<ApplySpec> Tables, ApplyMode Mode, SelectionExprs Selection) : Job
 {
@@ -28,12 +28,7 @@ public sealed record ApplyCalJob(string Ms, IReadOnlyList<ApplySpec> Tables, App
         var calibrator = new Calibrator(Tables.Select(s => new JonesTerm(CalTable.Read(s.Table), s, layout)), Mode, layout);
         var selection = Select(table, layout);
         var ddi = table.GetColumn<int>("DATA_DESC_ID");
-        bool newCorrected = Mode.WritesData() && !table.HasColumn("CORRECTED_DATA");
-        if (newCorrected)
-        {
-            var ddis = Enumerable.Range(0, layout.Flags.DdiSpw.Length);
-            table.AddDataColumn("CORRECTED_DATA", ddis.Max(layout.Flags.NCorr), ddis.Max(layout.Flags.NChan));
-        }
+        bool newCorrected = Mode.WritesData() && !ScratchColumns.Filled(table, "CORRECTED_DATA");
         bool weightSpectrum = table.HasColumn("WEIGHT_SPECTRUM") && table.NRow > 0 && table.IsDefined("WEIGHT_SPECTRUM", 0);
         var columns = new CalColumns(Mode.WritesData(), Mode.WritesFlags(), calibrator.CalibratesWeights, newCorrected, weightSpectrum,
             table.HasColumn("SIGMA_SPECTRUM") && table.NRow > 0 && table.IsDefined("SIGMA_SPECTRUM", 0));

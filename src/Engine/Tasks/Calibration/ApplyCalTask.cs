@@ -1,6 +1,7 @@
 using System.Globalization;
 using MmsMpi.Calibration;
 using MmsMpi.Casacore;
+using MmsMpi.Ms;
 using MmsMpi.Runtime;
 
 namespace MmsMpi.Tasks.Calibration;
@@ -56,6 +57,7 @@ public sealed class ApplyCalTask(TaskContext context, ApplyCalParams p) : InPlac
 
     protected override IReadOnlyList<Job> GenerateJobs()
     {
+        if (p.Mode.WritesData()) ScratchColumns.Add(_targets, "CORRECTED_DATA");
         Logger.Info($"applying {string.Join(", ", _applied.Select(a => $"{a.Item1} ({a.Item2} Jones)"))}, applymode={p.Mode.Name()}: " +
                     $"{_targets.Count} job(s) on {Math.Max(1, Cluster.Workers)} worker(s)");
         return _targets.Select(ms => (Job)new ApplyCalJob(ms, _tables, p.Mode, p.Selection)).ToList();

@@ -36,7 +36,11 @@ public sealed class ClearCalTask(TaskContext context, ClearCalParams p) : InPlac
         LockForWriting(vis);
     }
 
-    protected override IReadOnlyList<Job> GenerateJobs() => _targets.Select(ms => (Job)new ClearCalJob(ms, p.Selection, p.AddModel)).ToList();
+    protected override IReadOnlyList<Job> GenerateJobs()
+    {
+        ScratchColumns.Add(_targets, p.AddModel ? ["CORRECTED_DATA", "MODEL_DATA"] : ["CORRECTED_DATA"]);
+        return _targets.Select(ms => (Job)new ClearCalJob(ms, p.Selection)).ToList();
+    }
 
     protected override long PostExecution(IReadOnlyList<JobResult> results)
     {
@@ -47,8 +51,8 @@ public sealed class ClearCalTask(TaskContext context, ClearCalParams p) : InPlac
     protected override bool Writes(Job job) => true;
 }
 
-/// <summary>clearcal on one MS or sub-MS (see <see cref="ClearCalTask"/>).</summary>
-public sealed record ClearCalJob(string Ms, SelectionExprs Selection, bool AddModel) : Job
+/// <summary>clearcal on one MS or sub-MS (see <see cref="ClearCalTask"/>); columns not yet filled are written in every row.</summary>
+public sealed record ClearCalJob(string Ms, SelectionExprs Selection) : Job
 {
     public override string Name => Path.GetFileName(Ms);
 
@@ -56,15 +60,8 @@ public sealed record ClearCalJob(string Ms, SelectionExprs Selection, bool AddMo
     {
         using var table = CasaTable.Open(Ms, writable: true);
         var layout = MsFlagLayout.Read(table);
-        var ddis = Enumerable.Range(0, layout.DdiSpw.Length).ToList();
-        bool added = false;
-        foreach (var col in AddModel ? new[] { "CORRECTED_DATA", "MODEL_DATA" } : ["CORRECTED_DATA"])
-            if (!table.HasColumn(col))
-            {
-                table.AddDataColumn(col, ddis.Max(layout.NCorr), ddis.Max(layout.NChan));
-                added = true;
-            }
         bool model = table.HasColumn("MODEL_DATA");
+        bool added = !ScratchColumns.Filled(table, "CORRECTED_DATA") || (model && !ScratchColumns.Filled(table, "MODEL_DATA"));
         var rows = added || Selection.IsEmpty ? Enumerable.Repeat(true, (int)table.NRow).ToArray() : Selected(table, layout);
         long count = 0;
         foreach (var runs in BlockPlan.Runs(rows, table.GetColumn<int>("DATA_DESC_ID"), null, d => (int)Math.Max(1, (4L << 20) / (layout.NChan(d) * layout.NCorr(d)))))
