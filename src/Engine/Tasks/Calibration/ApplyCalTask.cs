@@ -38,7 +38,10 @@ public sealed class ApplyCalTask(TaskContext context, ApplyCalParams p) : InPlac
         using (var ms = InputVis.OpenMs(_vis, writing: writes))
         {
             if (!ms.HasColumn("DATA")) throw new UserError($"{p.Vis} has no DATA column to calibrate");
-            _applied = CalibrationCheck.Terms(ms, _vis, _tables).Select(t => (t.Name, t.Type)).ToList();
+            var terms = CalibrationCheck.Terms(ms, _vis, _tables);
+            _applied = terms.Select(t => (t.Name, t.Type)).ToList();
+            if (p.Mode.WritesData() && terms.Any(t => t.CalWt) && ms.HasColumn("WEIGHT_SPECTRUM") && ms.NRow > 0 && ms.IsDefined("WEIGHT_SPECTRUM", 0))
+                Logger.Info("Found valid WEIGHT_SPECTRUM, correcting it.");
             if (!p.Selection.IsEmpty) InputVis.Select(ms, p.Selection).Dispose();
             _targets = ms.Members();
         }
