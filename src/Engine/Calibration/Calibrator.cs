@@ -28,22 +28,23 @@ public sealed class Calibrator
         _terms = terms.OrderBy(t => t.Type).ToList();
         _mode = mode;
         _ms = ms;
+        CalibratesWeights = mode.WritesData() && _terms.Any(t => t.CalWt);
     }
 
     public IReadOnlyList<JonesTerm> Terms => _terms;
 
-    /// <summary>"table: spw S field F antenna A" for antennas a table has no solutions for where it applies (their data are flagged).</summary>
+    /// <summary>(term, spw, field, antenna) where a table has no solutions for an antenna it applies to (its data are flagged).</summary>
     public SortedSet<(int Term, int Spw, int Field, int Antenna)> Unsolved { get; } = [];
 
     /// <summary>Whether some table that applies to data of this spw cannot calibrate it (its rows are then left alone or flagged).</summary>
     public bool MayLeaveUncalibrated(int spw) => _terms.Any(t => !t.Calibrates(spw));
 
     /// <summary>Whether some table scales weights, so they are reset from the sigmas and written.</summary>
-    public bool CalibratesWeights => _mode.WritesData() && _terms.Any(t => t.CalWt);
+    public bool CalibratesWeights { get; }
 
     public void Apply(CalBlock b, bool[] chanMask, bool[] corrMask, CalCounts counts)
     {
-        int nchan = b.NChan, ncorr = b.NCorr, cell = b.CellSize;
+        int ncorr = b.NCorr, cell = b.CellSize;
         bool whole = !chanMask.Contains(false) && !corrMask.Contains(false);
         int selectedCells = chanMask.Count(c => c) * corrMask.Count(c => c);
         var factor = ChunkPool.Rent<ComplexF>(cell);

@@ -4,9 +4,10 @@ namespace MmsMpi.Calibration;
 
 /// <summary>
 /// One calibration table applied to one MS (CASA's CTPatchedInterp for it): the MS spw → table spw map, the solution
-/// time series per antenna (all fields merged, those of the selected gainfield, or per field with gainfield='nearest' or a cal library's fldmap list),
-/// and the evaluation of every antenna's Jones at a data time, field and spw: time interpolation, then for B tables
-/// frequency interpolation onto the data channels, for K tables the delay's phase slope across them.
+/// time series per antenna (all fields merged, those of the selected gainfield, or per field with gainfield='nearest'
+/// or a cal library's fldmap list), and the evaluation of every antenna's Jones at a data time, field and spw: time
+/// interpolation, then for B tables frequency interpolation onto the data channels, for K tables the delay's phase
+/// slope across them.
 /// </summary>
 public sealed class JonesTerm
 {

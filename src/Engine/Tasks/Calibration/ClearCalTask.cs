@@ -1,4 +1,3 @@
-using MmsMpi.Calibration;
 using MmsMpi.Casacore;
 using MmsMpi.Ms;
 using MmsMpi.Runtime;
