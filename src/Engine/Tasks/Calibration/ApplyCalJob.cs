@@ -35,22 +35,47 @@ public sealed record ApplyCalJob(string Ms, IReadOnlyList<ApplySpec> Tables, App
         var io = new CalBlockIo(table, layout, columns);
         var counts = CalCounts.For(calibrator.Terms.Count);
         var rows = newCorrected ? Enumerable.Repeat(true, ddi.Length).ToArray() : selection.Rows;
-        foreach (var runs in BlockPlan.Blocks(rows, ddi, null, io.MaxRows))
+        // Two stages: this thread reads and writes (casacore is used from one thread only) while a second one
+        // calibrates the block read before, so the computation hides behind the I/O.
+        CalBlock? previous = null;
+        Task calibrating = Task.CompletedTask;
+        try
         {
-            cancel.ThrowIfCancellationRequested();
-            int d = runs[0].Ddi, spw = layout.Flags.DdiSpw[d];
-            var chans = selection.ChannelMask(spw, layout.Flags.NChan(d));
-            var corrs = selection.CorrelationMask(layout.Flags.DdiPol[d], layout.Flags.NCorr(d));
-            var block = io.Read(runs, selection.Rows, chans.Contains(false) || corrs.Contains(false) || calibrator.MayLeaveUncalibrated(spw));
-            calibrator.Apply(block, chans, corrs, counts);
-            if (Mode != ApplyMode.Trial) io.Write(block);
-            CalBlockIo.Release(block);
+            foreach (var runs in BlockPlan.Blocks(rows, ddi, null, io.MaxRows))
+            {
+                cancel.ThrowIfCancellationRequested();
+                int d = runs[0].Ddi, spw = layout.Flags.DdiSpw[d];
+                var chans = selection.ChannelMask(spw, layout.Flags.NChan(d));
+                var corrs = selection.CorrelationMask(layout.Flags.DdiPol[d], layout.Flags.NCorr(d));
+                var block = io.Read(runs, selection.Rows, chans.Contains(false) || corrs.Contains(false) || calibrator.MayLeaveUncalibrated(spw));
+                calibrating.GetAwaiter().GetResult();
+                calibrating = Task.Run(() => calibrator.Apply(block, chans, corrs, counts));
+                Finish(previous, io);
+                previous = block;
+            }
+            calibrating.GetAwaiter().GetResult();
+            Finish(previous, io);
+            previous = null;
+        }
+        finally
+        {
+            // Never leave a calibration running on arrays handed back; its own failure, if any, was thrown above.
+            ((IAsyncResult)calibrating).AsyncWaitHandle.WaitOne();
+            if (previous is not null) CalBlockIo.Release(previous);
         }
         if (Mode != ApplyMode.Trial) table.Flush();
         var present = table.GetColumn<int>("ANTENNA1").Concat(table.GetColumn<int>("ANTENNA2")).ToHashSet();
         foreach (var (t, spw, field, ant) in calibrator.Unsolved.Where(u => present.Contains(u.Antenna)))
             counts.Unsolved.Add($"MS fld={field},spw={spw},ant={ant} cannot be calibrated by {calibrator.Terms[t].Name} as mapped, and will be flagged in this process.");
         return new JobResult(selection.RowCount, new ApplyCalReport(counts));
+    }
+
+    /// <summary>Writes a calibrated block (not in trial mode) and hands its arrays back.</summary>
+    private void Finish(CalBlock? block, CalBlockIo io)
+    {
+        if (block is null) return;
+        if (Mode != ApplyMode.Trial) io.Write(block);
+        CalBlockIo.Release(block);
     }
 
     private CommandSelection Select(CasaTable table, MsCalLayout layout)
