@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace MmsMpi.Runtime;
 
 /// <summary>
-/// The part of the cycle shared by tasks that change an MS or MMS in place (flagdata, flagmanager; later applycal).
+/// The part of the cycle shared by tasks that change an MS or MMS in place (flagdata, flagmanager, applycal, clearcal).
 /// One writer at a time: a lock file in the MS (or the MMS's reference MS) directory, held by the coordinator (a
 /// second writer is refused, naming the first; casacore's own table locks do not stop two processes from
 /// interleaving read-modify-write of flags, and the flag-version list is rewritten by whoever saves). While a run
