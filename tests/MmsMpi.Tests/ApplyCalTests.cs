@@ -112,6 +112,33 @@ public class ApplyCalTests
         FlagTesting.AssertSameFlags(ms, before);
     }
 
+    /// <summary>
+    /// What a killed run can leave (FLAG on disk, FLAG_ROW not yet): the flags the solutions set are rewritten with
+    /// their rows' FLAG_ROW even where FLAG already holds them.
+    /// </summary>
+    [Test]
+    public void FlagRowFollowsFlagsAlreadySetByAnInterruptedRun()
+    {
+        using var tmp = new TempDir();
+        string ms = tmp["in.ms"];
+        Assert.That(Proc.Run("cp", ["-r", GeneratedData.EqualSpwsMs, ms]).ExitCode, Is.EqualTo(0));
+        var table = new Table("G", Gen("plain", 3, 32, All3, Flag(3)));
+        Make(ms, tmp["g.G"], table);
+        var r = Proc.Python("""
+            import sys
+            from casacore import tables as pt
+            t = pt.table(sys.argv[1], readonly=False, ack=False)
+            for d in range(3):
+                q = t.query('DATA_DESC_ID==%d && (ANTENNA1==3 || ANTENNA2==3)' % d)
+                q.putcol('FLAG', q.getcol('FLAG') | True)
+            t.close()
+            """, ms);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        Assert.That(FlagTesting.Tool("state", ms).GetProperty("inconsistent_flag_row").GetInt64(), Is.GreaterThan(0), "the state a killed run can leave");
+        Run(["applycal", "--vis", ms, .. ApplyArgs([(tmp["g.G"], table)])]);
+        FlagTesting.AssertFlagRowConsistent(ms);
+    }
+
     [Test]
     public void JsonHasTheActivityRecord()
     {

@@ -134,16 +134,19 @@ public sealed class Calibrator
             {
                 if (!chanMask[c]) continue;
                 int cell = (r * nchan + c) * ncorr + k, i1 = Index(a1, p, c, nchan), i2 = Index(a2, q, c, nchan);
-                bool flagged = b.Flag[cell];
+                bool flagged = b.Flag[cell], unusable = false;
                 for (int t = 0; t < _terms.Count; t++)
                 {
                     if (jones.Bad[t] is not { } bad) continue;
                     counts.NData[t]++;
                     if (flagged) counts.FlagIn[t]++;
-                    flagged |= bad[i1] || bad[i2];
+                    unusable |= bad[i1] || bad[i2];
+                    flagged |= unusable;
                     if (flagged) counts.FlagOut[t]++;
                 }
-                if (_mode.WritesFlags() && flagged && !b.Flag[cell])
+                // A row with a cell the solutions flag is written even when the cell was flagged already: a resumed
+                // run must also rewrite FLAG_ROW where an interrupted one left FLAG on disk and FLAG_ROW not.
+                if (_mode.WritesFlags() && unusable)
                 {
                     b.Flag[cell] = true;
                     b.FlagChanged[r] = true;
@@ -163,16 +166,13 @@ public sealed class Calibrator
 
     private static int Index(int ant, int receptor, int chan, int nchan) => (ant * 2 + receptor) * nchan + chan;
 
+    /// <summary>Flags a row's selected cells (strict modes), written whole for the same reason as in <see cref="CountAndFlag"/>.</summary>
     private static void FlagSelected(CalBlock b, int r, bool[] chanMask, bool[] corrMask)
     {
         for (int c = 0; c < b.NChan; c++)
             for (int k = 0; k < b.NCorr; k++)
-            {
-                int cell = (r * b.NChan + c) * b.NCorr + k;
-                if (!chanMask[c] || !corrMask[k] || b.Flag[cell]) continue;
-                b.Flag[cell] = true;
-                b.FlagChanged[r] = true;
-            }
+                if (chanMask[c] && corrMask[k]) b.Flag[(r * b.NChan + c) * b.NCorr + k] = true;
+        b.FlagChanged[r] = true;
     }
 
     /// <summary>
