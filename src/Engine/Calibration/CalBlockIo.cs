@@ -64,18 +64,7 @@ public sealed class CalBlockIo(CasaTable table, MsCalLayout layout, CalColumns c
             RunIo.Write(table, block.Runs, "WEIGHT", block.Weight, block.NCorr);
             if (block.WeightSpectrum.Length > 0) RunIo.Write(table, block.Runs, "WEIGHT_SPECTRUM", block.WeightSpectrum, cell);
         }
-        if (!columns.Flags || !block.FlagChanged.Contains(true)) return;
-        int offset = 0;
-        foreach (var run in block.Runs)
-        {
-            if (block.FlagChanged.AsSpan(offset, run.Length).Contains(true))
-            {
-                for (int r = offset; r < offset + run.Length; r++) block.FlagRow[r] = !block.Flag.AsSpan(r * cell, cell).Contains(false);
-                table.PutColumn("FLAG", run.Start, run.Length, (ReadOnlySpan<bool>)block.Flag.AsSpan(offset * cell, run.Length * cell));
-                table.PutColumn("FLAG_ROW", run.Start, run.Length, (ReadOnlySpan<bool>)block.FlagRow.AsSpan(offset, run.Length));
-            }
-            offset += run.Length;
-        }
+        if (columns.Flags) RunIo.WriteFlags(table, block.Runs, block.Flag, block.FlagRow, block.FlagChanged, cell);
     }
 
     public static void Release(CalBlock b)

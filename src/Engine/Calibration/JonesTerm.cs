@@ -57,10 +57,18 @@ public sealed class JonesTerm
         var key = (msSpw, _fieldMap is null ? -1 : _fieldMap[field], freqs);
         if (_constant.TryGetValue(key, out var known)) { known.CopyTo(dest); return; }
         Compute(t, field, msSpw, freqs, dest);
-        if (Enumerable.Range(0, dest.NAnt).All(a => Series(a, msSpw, field) is not { Length: > 1 })) _constant[key] = dest.Copy();
+        var series = (key.msSpw, key.Item2);
+        if (!_timeIndependent.TryGetValue(series, out bool single))
+            _timeIndependent[series] = single = Enumerable.Range(0, dest.NAnt).All(a => Series(a, msSpw, field) is not { Length: > 1 });
+        if (single) _constant[key] = dest.Copy();
     }
 
     private readonly Dictionary<(int Spw, int Field, double[] Freqs), AntennaJones> _constant = [];
+    private readonly Dictionary<(int Spw, int Field), bool> _timeIndependent = [];
+
+    /// <summary>One antenna's interpolated solutions, reused from evaluation to evaluation.</summary>
+    private Complex[] _value = [];
+    private bool[] _flag = [];
 
     private void Compute(double t, int field, int msSpw, double[] freqs, AntennaJones dest)
     {
@@ -69,8 +77,9 @@ public sealed class JonesTerm
         {
             var series = Series(ant, msSpw, field);
             if (series is null) { dest.SetMissing(ant); continue; }
-            var v = new Complex[series.NChan * series.NPol];
-            var f = new bool[v.Length];
+            int cell = series.NChan * series.NPol;
+            if (_value.Length != cell) (_value, _flag) = (new Complex[cell], new bool[cell]);
+            var (v, f) = (_value, _flag);
             series.Interpolate(t, _interp.TimeNearest, Type != CalType.K, v, f);
             for (int r = 0; r < 2; r++)
             {

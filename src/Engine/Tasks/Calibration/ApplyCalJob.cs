@@ -17,8 +17,6 @@ public sealed record ApplyCalReport(CalCounts Counts) : JobReport;
 /// </summary>
 public sealed record ApplyCalJob(string Ms, IReadOnlyList<ApplySpec> Tables, ApplyMode Mode, SelectionExprs Selection) : Job
 {
-    private static readonly NLog.Logger Logger = Log.For<ApplyCalJob>();
-
     public override string Name => Path.GetFileName(Ms);
 
     public override JobResult Run(CancellationToken cancel)
@@ -26,7 +24,7 @@ public sealed record ApplyCalJob(string Ms, IReadOnlyList<ApplySpec> Tables, App
         using var table = CasaTable.Open(Ms, writable: Mode != ApplyMode.Trial);
         var layout = MsCalLayout.Read(table);
         var calibrator = new Calibrator(Tables.Select(s => new JonesTerm(CalTable.Read(s.Table), s, layout)), Mode, layout);
-        var selection = Select(table, layout);
+        var selection = CommandSelection.InThisMs(table, Selection, layout.Flags, "the selection");
         var ddi = table.GetColumn<int>("DATA_DESC_ID");
         bool newCorrected = Mode.WritesData() && !ScratchColumns.Filled(table, "CORRECTED_DATA");
         bool weightSpectrum = table.HasColumn("WEIGHT_SPECTRUM") && table.NRow > 0 && table.IsDefined("WEIGHT_SPECTRUM", 0);
@@ -76,15 +74,5 @@ public sealed record ApplyCalJob(string Ms, IReadOnlyList<ApplySpec> Tables, App
         if (block is null) return;
         if (Mode != ApplyMode.Trial) io.Write(block);
         CalBlockIo.Release(block);
-    }
-
-    private CommandSelection Select(CasaTable table, MsCalLayout layout)
-    {
-        try { return CommandSelection.Resolve(table, Selection, layout.Flags); }
-        catch (CasacoreException e)
-        {
-            Logger.Debug($"{Name}: the selection matches no data here ({e.Message.Split('\n')[0]})");
-            return CommandSelection.None(table.NRow);
-        }
     }
 }

@@ -61,7 +61,7 @@ public sealed record ClearCalJob(string Ms, SelectionExprs Selection) : Job
         var layout = MsFlagLayout.Read(table);
         bool model = table.HasColumn("MODEL_DATA");
         bool added = !ScratchColumns.Filled(table, "CORRECTED_DATA") || (model && !ScratchColumns.Filled(table, "MODEL_DATA"));
-        var rows = added || Selection.IsEmpty ? Enumerable.Repeat(true, (int)table.NRow).ToArray() : Selected(table, layout);
+        var rows = added || Selection.IsEmpty ? Enumerable.Repeat(true, (int)table.NRow).ToArray() : CommandSelection.InThisMs(table, Selection, layout, "the selection").Rows;
         long count = 0;
         foreach (var runs in BlockPlan.Runs(rows, table.GetColumn<int>("DATA_DESC_ID"), null, d => (int)Math.Max(1, (4L << 20) / (layout.NChan(d) * layout.NCorr(d)))))
         {
@@ -87,11 +87,4 @@ public sealed record ClearCalJob(string Ms, SelectionExprs Selection) : Job
 
     /// <summary>The cross hands VisSet::initCalSet zeroes in the model: Stokes RL, LR, XY, YX.</summary>
     private static bool CrossHand(int corrType) => corrType is 6 or 7 or 10 or 11;
-
-    /// <summary>Rows the selection picks in this MS (none when it matches nothing here).</summary>
-    private bool[] Selected(CasaTable table, MsFlagLayout layout)
-    {
-        try { return CommandSelection.Resolve(table, Selection, layout).Rows; }
-        catch (CasacoreException) { return new bool[table.NRow]; }
-    }
 }

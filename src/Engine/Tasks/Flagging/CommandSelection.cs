@@ -47,6 +47,23 @@ public sealed class CommandSelection
         return new CommandSelection(rows, numbers.Length, channels, new Dictionary<int, int[]>(selection.Correlations));
     }
 
+    /// <summary>
+    /// The selection in one MS of a data set whose selection the coordinator has checked: where it matches nothing in
+    /// this MS (MSSelection throws, e.g. a spw this sub-MS lacks) nothing is selected, as CASA ignores a NullSelection
+    /// in a sub-MS. what names the selection in the debug line.
+    /// </summary>
+    public static CommandSelection InThisMs(CasaTable ms, SelectionExprs exprs, MsFlagLayout layout, string what)
+    {
+        try { return Resolve(ms, exprs, layout); }
+        catch (CasacoreException e)
+        {
+            Logger.Debug($"{ms.Name}: no data for {what} ({e.Message.Split('\n')[0]})");
+            return None(ms.NRow);
+        }
+    }
+
+    private static readonly NLog.Logger Logger = Log.For<CommandSelection>();
+
     /// <summary>Nothing selected (a sub-MS where the selection matches no data: CASA's NullSelection).</summary>
     public static CommandSelection None(long nrow) => new(new bool[nrow], 0, [], []);
 

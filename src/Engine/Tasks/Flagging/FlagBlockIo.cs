@@ -53,21 +53,7 @@ public sealed class FlagBlockIo(CasaTable table, MsFlagLayout layout, FlagNeeds 
     }
 
     /// <summary>Writes FLAG and FLAG_ROW of the runs that hold a changed row.</summary>
-    public void Write(FlagBlock block)
-    {
-        int cell = block.CellSize, offset = 0;
-        for (int r = 0; r < block.NRow; r++)
-            if (block.Changed[r]) block.FlagRow[r] = !block.Flag.AsSpan(r * cell, cell).Contains(false);
-        foreach (var run in block.Runs)
-        {
-            if (block.Changed.AsSpan(offset, run.Length).Contains(true))
-            {
-                table.PutColumn("FLAG", run.Start, run.Length, (ReadOnlySpan<bool>)block.Flag.AsSpan(offset * cell, run.Length * cell));
-                table.PutColumn("FLAG_ROW", run.Start, run.Length, (ReadOnlySpan<bool>)block.FlagRow.AsSpan(offset, run.Length));
-            }
-            offset += run.Length;
-        }
-    }
+    public void Write(FlagBlock block) => RunIo.WriteFlags(table, block.Runs, block.Flag, block.FlagRow, block.Changed, block.CellSize);
 
     /// <summary>A datacolumn as complex cells: a column, a difference of two (residuals), or a real column as real parts.</summary>
     private void ReadVis(IReadOnlyList<RowRun> runs, string datacolumn, ComplexF[] dest, int perRow)

@@ -12,7 +12,6 @@ namespace MmsMpi.Tasks.Flagging;
 /// </summary>
 public static class FlagPass
 {
-    private static readonly NLog.Logger Logger = Log.For<FlagJob>();
 
     /// <param name="ms">the table to flag</param>
     /// <param name="commands">all commands, in order</param>
@@ -25,7 +24,7 @@ public static class FlagPass
         using var table = CasaTable.Open(ms, writable: write);
         var layout = MsFlagLayout.Read(table);
         var agents = commands.Select((_, i) => agentFor(i, layout)).ToList();
-        var selections = commands.Select((c, i) => agents[i] is null ? CommandSelection.None(table.NRow) : Select(table, c, layout)).ToList();
+        var selections = commands.Select((c, i) => agents[i] is null ? CommandSelection.None(table.NRow) : CommandSelection.InThisMs(table, c.Selection, layout, $"\"{c.Text}\"")).ToList();
         var active = Enumerable.Range(0, commands.Count).Where(i => agents[i] is not null && selections[i].RowCount > 0).ToList();
         var reports = new CommandReport[commands.Count];
         long rows = 0;
@@ -49,19 +48,6 @@ public static class FlagPass
         }
         for (int i = 0; i < commands.Count; i++) reports[i] = agents[i]?.Report() ?? new CommandReport();
         return new FlagJobReport(rows, reports);
-    }
-
-    private static CommandSelection Select(CasaTable table, FlagCommand command, MsFlagLayout layout)
-    {
-        try
-        {
-            return CommandSelection.Resolve(table, command.Selection, layout);
-        }
-        catch (CasacoreException e)
-        {
-            Logger.Debug($"{table.Name}: no data for \"{command.Text}\" ({e.Message.Split('\n')[0]})");
-            return CommandSelection.None(table.NRow);
-        }
     }
 
     private static BlockCells CellsOf(FlagBlock block, CommandSelection selection, MsFlagLayout layout)

@@ -19,34 +19,40 @@ public sealed class CalibrateStep(Calibrator calibrator, VisLayout layout, MsCal
     /// </summary>
     public enum SigmaSource { RowSigma, SigmaSpectrum, RowSigmaWithWeightSpectrum }
 
-    private readonly Dictionary<int, (double[] Freqs, int[] Products)> _cells = [];
+    private readonly Dictionary<int, (double[] Freqs, int[] Products, bool[] Chans, bool[] Corrs)> _cells = [];
 
     public IEnumerable<VisChunk> Process(VisChunk chunk)
     {
         var d = layout.Ddis[chunk.Ddi];
-        var (freqs, products) = Cells(chunk.Ddi);
+        var (freqs, products, chans, corrs) = Cells(chunk.Ddi);
         int cells = chunk.NRow * chunk.CellSize;
         var block = new CalBlock
         {
             Spw = d.Spw, Pol = d.PolId, NChan = chunk.NChan, NCorr = chunk.NCorr, Freqs = freqs, CorrProducts = products,
-            Selected = Enumerable.Repeat(true, chunk.NRow).ToArray(), Time = chunk.Time, Field = chunk.Field, Antenna1 = chunk.Ant1,
+            Selected = ChunkPool.Rent<bool>(chunk.NRow), Time = chunk.Time, Field = chunk.Field, Antenna1 = chunk.Ant1,
             Antenna2 = chunk.Ant2, Observation = chunk.Observation, Data = chunk.Vis["DATA"], Corrected = chunk.Vis["DATA"],
-            Flag = chunk.Flag, FlagRow = chunk.FlagRow, FlagChanged = new bool[chunk.NRow], Weight = chunk.Weight, Sigma = chunk.Sigma,
+            Flag = chunk.Flag, FlagRow = chunk.FlagRow, FlagChanged = ChunkPool.RentCleared<bool>(chunk.NRow), Weight = chunk.Weight, Sigma = chunk.Sigma,
             WeightSpectrum = sigmas == SigmaSource.RowSigma ? [] : chunk.WeightSpectrum,
             SigmaSpectrum = sigmas == SigmaSource.SigmaSpectrum ? ChunkPool.Rent<float>(cells) : [],
         };
+        Array.Fill(block.Selected, true);
         if (sigmas == SigmaSource.SigmaSpectrum) chunk.WeightSpectrum.AsSpan().CopyTo(block.SigmaSpectrum);
-        calibrator.Apply(block, All(chunk.NChan), All(chunk.NCorr), CalCounts.For(calibrator.Terms.Count));
+        calibrator.Apply(block, chans, corrs, CalCounts.For(calibrator.Terms.Count));
         ChunkPool.Return(block.SigmaSpectrum);
+        ChunkPool.Return(block.Selected);
         for (int r = 0; r < chunk.NRow; r++)
             if (block.FlagChanged[r]) chunk.FlagRow[r] = !chunk.Flag.AsSpan(r * chunk.CellSize, chunk.CellSize).Contains(false);
+        ChunkPool.Return(block.FlagChanged);
         if (calibrator.CalibratesWeights && sigmas == SigmaSource.RowSigma)
             for (int i = 0; i < cells; i++) chunk.WeightSpectrum[i] = chunk.Weight[i / chunk.CellSize * chunk.NCorr + i % chunk.NCorr];
         yield return chunk;
     }
 
-    /// <summary>The frequencies of the chunk's channels and the receptors of its correlations (the selection's slice of the DDI).</summary>
-    private (double[] Freqs, int[] Products) Cells(int ddi)
+    /// <summary>
+    /// The frequencies of the chunk's channels and the receptors of its correlations (the selection's slice of the DDI),
+    /// and its channel and correlation masks (all cells: the reader has applied the selection already).
+    /// </summary>
+    private (double[] Freqs, int[] Products, bool[] Chans, bool[] Corrs) Cells(int ddi)
     {
         if (_cells.TryGetValue(ddi, out var hit)) return hit;
         var d = layout.Ddis[ddi];
@@ -55,8 +61,6 @@ public sealed class CalibrateStep(Calibrator calibrator, VisLayout layout, MsCal
         var freqs = Enumerable.Range(0, d.NChan).Select(i => all[s.ChanStart + i * s.ChanStep]).ToArray();
         var prod = ms.CorrProducts[d.PolId];
         var products = Enumerable.Range(0, d.NCorr).SelectMany(j => new[] { prod[2 * (s.CorrStart + j * s.CorrStep)], prod[2 * (s.CorrStart + j * s.CorrStep) + 1] }).ToArray();
-        return _cells[ddi] = (freqs, products);
+        return _cells[ddi] = (freqs, products, Enumerable.Repeat(true, d.NChan).ToArray(), Enumerable.Repeat(true, d.NCorr).ToArray());
     }
-
-    private static bool[] All(int n) => Enumerable.Repeat(true, n).ToArray();
 }

@@ -40,13 +40,15 @@ public sealed class MsTransformTask(TaskContext context, MsTransformParams p) : 
         string vis = Path.GetFullPath(_p.Vis), output = InputVis.CheckOutput(_p.OutputVis);
         bool isMms;
         long bytes, rows;
-        using (var ms = InputVis.OpenMs(vis)) (isMms, bytes, rows) = (ms.IsMms(), DiskUsage.Bytes(vis), ms.NRow);
-        if (_p.Options.CalLibrary.Length > 0)
+        using (var ms = InputVis.OpenMs(vis))
         {
-            using var ms = InputVis.OpenMs(vis);
-            var tables = CalLibrary.Read(_p.Options.CalLibrary, MsCalLayout.Read(ms));
-            CalibrationCheck.Terms(ms, vis, tables);
-            _p = _p with { Options = _p.Options with { Calibration = tables } };
+            (isMms, bytes, rows) = (ms.IsMms(), DiskUsage.Bytes(vis), ms.NRow);
+            if (_p.Options.CalLibrary.Length > 0)
+            {
+                var tables = CalLibrary.Read(_p.Options.CalLibrary, MsCalLayout.Read(ms));
+                CalibrationCheck.Terms(ms, vis, tables);
+                _p = _p with { Options = _p.Options with { Calibration = tables } };
+            }
         }
         var selected = MultiMs.Selected(vis, _p.Options.WithKeepFlags(_p.Selection));
         if (_p.Options.RegridMs)

@@ -103,15 +103,8 @@ public sealed class VisReader(CasaTable input, IReadOnlyDictionary<string, strin
         return chunk;
     }
 
-    private void ReadRuns<T>(IReadOnlyList<RowRun> runs, string col, T[] dest, int perRow, CellSlice? slice) where T : unmanaged
-    {
-        int offset = 0;
-        foreach (var run in runs)
-        {
-            input.GetColumn(col, run.Start, run.Length, dest.AsSpan(offset, run.Length * perRow), slice);
-            offset += run.Length * perRow;
-        }
-    }
+    private void ReadRuns<T>(IReadOnlyList<RowRun> runs, string col, T[] dest, int perRow, CellSlice? slice) where T : unmanaged =>
+        RunIo.Read(input, runs, col, dest, perRow, slice);
 
     /// <summary>Without WEIGHT_SPECTRUM every channel carries its row's WEIGHT (as CASA fills it).</summary>
     private static void BroadcastWeight(VisChunk c)
