@@ -21,18 +21,8 @@ public class ApplyCalTests
 
     private static string BaseMs(string kind) => kind == "ws" ? GeneratedData.SmallMs : GeneratedData.EqualSpwsMs;
 
-    /// <summary>A generator of solutions at n times over the observation (amplitudes 0.5–1.5, any phase) for the spws.</summary>
-    private static JsonObject Gen(string kind, int times, int seed, int[] spws, params JsonObject[] flags) => new()
-    {
-        ["times"] = SpreadTimes(BaseMs(kind), times), ["spws"] = new JsonArray(spws.Select(s => (JsonNode)s).ToArray()), ["seed"] = seed,
-        ["amp"] = new JsonArray(0.5, 1.5), ["phase_deg"] = new JsonArray(-180, 180), ["delay_ns"] = new JsonArray(-4, 4),
-        ["flag"] = new JsonArray(flags.Select(f => (JsonNode)f).ToArray()),
-    };
-
-    private static JsonObject Flag(int antenna, int? spw = null, int? timeIndex = null, int? pol = null, int? chan = null) => new()
-    {
-        ["antenna"] = antenna, ["spw"] = spw, ["time_index"] = timeIndex, ["pol"] = pol, ["chan"] = chan,
-    };
+    private static JsonObject Gen(string kind, int times, int seed, int[] spws, params JsonObject[] flags) =>
+        Solutions(BaseMs(kind), times, seed, spws, flags);
 
     private static readonly int[] All3 = [0, 1, 2];
 
@@ -82,8 +72,7 @@ public class ApplyCalTests
     public void EqualsTheIndependentExpectation(CalCase c)
     {
         using var tmp = new TempDir();
-        string ms = tmp["in.ms"];
-        Assert.That(Proc.Run("cp", ["-r", BaseMs(c.Ms), ms]).ExitCode, Is.EqualTo(0));
+        string ms = tmp.CopyOf(BaseMs(c.Ms), "in.ms");
         var tables = c.Tables.Select((t, i) => (Path: tmp[$"t{i}.{t.Type}"], Table: t)).ToList();
         foreach (var (path, table) in tables) Make(ms, path, table);
         var expected = Expect(ms, tmp["expected.npz"], tables, c.ApplyMode, c.RowsWhere is null ? null : Rows(ms, c.RowsWhere), c.Spws);
@@ -101,9 +90,7 @@ public class ApplyCalTests
     public void TheFlagBackupRestoresTheFlagsFromBefore()
     {
         using var tmp = new TempDir();
-        string ms = tmp["in.ms"], before = tmp["before.ms"];
-        Assert.That(Proc.Run("cp", ["-r", GeneratedData.EqualSpwsMs, ms]).ExitCode, Is.EqualTo(0));
-        Assert.That(Proc.Run("cp", ["-r", GeneratedData.EqualSpwsMs, before]).ExitCode, Is.EqualTo(0));
+        string ms = tmp.CopyOf(GeneratedData.EqualSpwsMs, "in.ms"), before = tmp.CopyOf(GeneratedData.EqualSpwsMs, "before.ms");
         var table = new Table("G", Gen("plain", 4, 30, All3, Flag(3), Flag(7, timeIndex: 0)));
         Make(ms, tmp["g.G"], table);
         Run(["applycal", "--vis", ms, .. ApplyArgs([(tmp["g.G"], table)])]);
@@ -120,8 +107,7 @@ public class ApplyCalTests
     public void FlagRowFollowsFlagsAlreadySetByAnInterruptedRun()
     {
         using var tmp = new TempDir();
-        string ms = tmp["in.ms"];
-        Assert.That(Proc.Run("cp", ["-r", GeneratedData.EqualSpwsMs, ms]).ExitCode, Is.EqualTo(0));
+        string ms = tmp.CopyOf(GeneratedData.EqualSpwsMs, "in.ms");
         var table = new Table("G", Gen("plain", 3, 32, All3, Flag(3)));
         Make(ms, tmp["g.G"], table);
         var r = Proc.Python("""
@@ -143,8 +129,7 @@ public class ApplyCalTests
     public void JsonHasTheActivityRecord()
     {
         using var tmp = new TempDir();
-        string ms = tmp["in.ms"];
-        Assert.That(Proc.Run("cp", ["-r", GeneratedData.EqualSpwsMs, ms]).ExitCode, Is.EqualTo(0));
+        string ms = tmp.CopyOf(GeneratedData.EqualSpwsMs, "in.ms");
         var table = new Table("G", Gen("plain", 4, 31, All3, Flag(3)));
         Make(ms, tmp["g.G"], table);
         Run(["applycal", "--vis", ms, .. ApplyArgs([(tmp["g.G"], table)]), "--json", tmp["r.json"]]);
@@ -198,8 +183,7 @@ public class ApplyCalTests
     public void RealMsEqualsTheExpectation(string name)
     {
         using var tmp = new TempDir();
-        string ms = tmp["real.ms"];
-        Assert.That(Proc.Run("cp", ["-r", RealData.Path(name), ms]).ExitCode, Is.EqualTo(0));
+        string ms = tmp.CopyOf(RealData.Path(name), "real.ms");
         var times = SpreadTimes(ms, 8);
         var spws = new JsonArray(Enumerable.Range(0, int.Parse(Checks.Py(ms + "/SPECTRAL_WINDOW", "t.nrows()"))).Select(s => (JsonNode)s).ToArray());
         var g = new Table("G", new JsonObject
@@ -218,15 +202,5 @@ public class ApplyCalTests
         Run(["applycal", "--vis", ms, .. ApplyArgs(tables)]);
         var report = Compare(ms, tmp["e.npz"]);
         Assert.That(report.GetProperty("ok").GetBoolean(), Is.True, report.ToString());
-    }
-}
-
-internal static class JsonObjectExtensions
-{
-    /// <summary>The object with one more member (cases written as expressions).</summary>
-    public static JsonObject Also(this JsonObject o, string key, JsonNode? value)
-    {
-        o[key] = value;
-        return o;
     }
 }

@@ -248,11 +248,8 @@ public class BadInputTests
     }
 
     /// <summary>A G table of 3 solution times for ms.</summary>
-    private static CalTesting.Table GTable(string ms, int seed, params int[] spws) => new("G", new System.Text.Json.Nodes.JsonObject
-    {
-        ["times"] = CalTesting.SpreadTimes(ms, 3), ["seed"] = seed,
-        ["spws"] = new System.Text.Json.Nodes.JsonArray((spws.Length > 0 ? spws : [0, 1, 2]).Select(s => (System.Text.Json.Nodes.JsonNode)s).ToArray()),
-    });
+    private static CalTesting.Table GTable(string ms, int seed, params int[] spws) =>
+        new("G", CalTesting.Solutions(ms, 3, seed, spws.Length > 0 ? spws : [0, 1, 2]));
 
     /// <summary>g.G: a G table for the case's MS.</summary>
     private static void MakeG(Paths p) => CalTesting.Make(p.Ms, p["g.G"], GTable(p.Ms, 2));

@@ -13,24 +13,13 @@ namespace MmsMpi.Tests;
 [Parallelizable(ParallelScope.None)]
 public class CalibrationMmsTests
 {
-    private static JsonObject Gen(string ms, int times, int seed, int spwCount, JsonArray? flags = null, JsonObject? nchan = null)
-    {
-        var g = new JsonObject
-        {
-            ["times"] = SpreadTimes(ms, times), ["spws"] = new JsonArray(Enumerable.Range(0, spwCount).Select(s => (JsonNode)s).ToArray()),
-            ["seed"] = seed, ["amp"] = new JsonArray(0.6, 1.4), ["phase_deg"] = new JsonArray(-180, 180), ["flag"] = flags ?? [],
-        };
-        if (nchan is not null) g["nchan"] = nchan;
-        return g;
-    }
-
     /// <summary>A G table with flagged solutions and a B table for ms, in dir.</summary>
     private static List<(string Path, Table Table)> GAndB(string ms, TempDir tmp)
     {
         List<(string, Table)> tables =
         [
-            (tmp["mms.G"], new Table("G", Gen(ms, 5, 50, 3, [new JsonObject { ["antenna"] = 4, ["time_index"] = 2 }]))),
-            (tmp["mms.B"], new Table("B", Gen(ms, 1, 51, 3, nchan: new JsonObject { ["0"] = 8, ["1"] = 8, ["2"] = 8 }), "linear,linearflag")),
+            (tmp["mms.G"], new Table("G", Solutions(ms, 5, 50, [0, 1, 2], Flag(4, timeIndex: 2)))),
+            (tmp["mms.B"], new Table("B", Solutions(ms, 1, 51, [0, 1, 2]).Also("nchan", new JsonObject { ["0"] = 8, ["1"] = 8, ["2"] = 8 }), "linear,linearflag")),
         ];
         foreach (var (path, table) in tables) Make(ms, path, table);
         return tables;
@@ -57,8 +46,7 @@ public class CalibrationMmsTests
     public void ApplycalCreatesCorrectedDataInEverySubMs()
     {
         using var tmp = new TempDir();
-        string ms = tmp["plain.ms"], mms = tmp["plain.mms"];
-        Assert.That(Proc.Run("cp", ["-r", GeneratedData.EqualSpwsMs, ms]).ExitCode, Is.EqualTo(0));
+        string ms = tmp.CopyOf(GeneratedData.EqualSpwsMs, "plain.ms"), mms = tmp["plain.mms"];
         Run("partition", "--vis", ms, "--outputvis", mms, "--separationaxis", "scan", "--numsubms", "3");
         var tables = GAndB(ms, tmp);
         var parallel = Proc.MmsMpiUnderMpi(3, ["applycal", "--vis", mms, .. ApplyArgs(tables)]);
@@ -103,8 +91,7 @@ public class CalibrationMmsTests
     public void ClearcalAddsModelDataAsAUnitPointSource()
     {
         using var tmp = new TempDir();
-        string ms = tmp["plain.ms"];
-        Assert.That(Proc.Run("cp", ["-r", GeneratedData.EqualSpwsMs, ms]).ExitCode, Is.EqualTo(0));
+        string ms = tmp.CopyOf(GeneratedData.EqualSpwsMs, "plain.ms");
         var r = Run("clearcal", "--vis", ms, "--addmodel", "--field", "0");
         Assert.That(r.Stderr, Does.Contain("ignoring selection"), "new columns are initialised in every row, as CASA does");
         var check = Proc.Python("""
@@ -127,8 +114,7 @@ public class CalibrationMmsTests
     public void DocallibEqualsApplycalThenMstransform(bool mms)
     {
         using var tmp = new TempDir();
-        string ms = tmp["in.ms"], applied = tmp["applied.ms"];
-        Assert.That(Proc.Run("cp", ["-r", GeneratedData.EqualSpwsMs, ms]).ExitCode, Is.EqualTo(0));
+        string ms = tmp.CopyOf(GeneratedData.EqualSpwsMs, "in.ms"), applied = tmp["applied.ms"];
         var tables = GAndB(ms, tmp);
         File.WriteAllLines(tmp["cal.txt"],
         [
@@ -148,7 +134,7 @@ public class CalibrationMmsTests
             : Proc.MmsMpi(["mstransform", "--vis", input, "--outputvis", tmp["fly.ms"], "--docallib", "--callib", tmp["cal.txt"], .. average]);
         Assert.That(onTheFly.ExitCode, Is.EqualTo(0), onTheFly.ToString());
         Assert.That(Checks.Py(input, "'CORRECTED_DATA' in t.colnames()"), Is.EqualTo("False"), "docallib writes nothing to its input");
-        Assert.That(Proc.Run("cp", ["-r", ms, applied]).ExitCode, Is.EqualTo(0));
+        tmp.CopyOf(ms, "applied.ms");
         Run("applycal", "--vis", applied, "--gaintable", tables[0].Path);
         Run("applycal", "--vis", applied, "--gaintable", $"{tables[0].Path},{tables[1].Path}", "--interp", "linear", "--interp", "linear,linearflag",
             "--field", "1");
@@ -160,14 +146,13 @@ public class CalibrationMmsTests
     public void DocallibOnARealAlmaMs()
     {
         using var tmp = new TempDir();
-        string ms = tmp["alma.ms"], applied = tmp["applied.ms"];
-        Assert.That(Proc.Run("cp", ["-r", RealData.Path("mssel_test_small.ms"), ms]).ExitCode, Is.EqualTo(0));
+        string ms = tmp.CopyOf(RealData.Path("mssel_test_small.ms"), "alma.ms"), applied = tmp["applied.ms"];
         int nspw = int.Parse(Checks.Py(ms + "/SPECTRAL_WINDOW", "t.nrows()"));
-        var table = new Table("G", Gen(ms, 4, 60, nspw, [new JsonObject { ["antenna"] = 1, ["time_index"] = 1 }]));
+        var table = new Table("G", Solutions(ms, 4, 60, Enumerable.Range(0, nspw), Flag(1, timeIndex: 1)));
         Make(ms, tmp["alma.G"], table);
         File.WriteAllText(tmp["cal.txt"], $"caltable='{tmp["alma.G"]}' tinterp='nearest' calwt=T\n");
         Run("split", "--vis", ms, "--outputvis", tmp["fly.ms"], "--docallib", "--callib", tmp["cal.txt"]);
-        Assert.That(Proc.Run("cp", ["-r", ms, applied]).ExitCode, Is.EqualTo(0));
+        tmp.CopyOf(ms, "applied.ms");
         Run("applycal", "--vis", applied, "--gaintable", tmp["alma.G"], "--interp", "nearest");
         Run("split", "--vis", applied, "--outputvis", tmp["two-step.ms"]);
         AssertSameMs(tmp["two-step.ms"], tmp["fly.ms"]);

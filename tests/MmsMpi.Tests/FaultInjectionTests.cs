@@ -80,11 +80,7 @@ public class FaultInjectionTests
         Assert.That(_refMmsHash, Is.EqualTo(BadInputTests.TreeHash(_refMms)), "mstransform must not change its input");
 
         _gains = Path.Combine(_dir, "gains.G");
-        CalTesting.Make(_big, _gains, new CalTesting.Table("G", new System.Text.Json.Nodes.JsonObject
-        {
-            ["times"] = CalTesting.SpreadTimes(_big, 6), ["spws"] = new System.Text.Json.Nodes.JsonArray(0), ["seed"] = 3,
-            ["flag"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["antenna"] = 4, ["time_index"] = 2 }),
-        }));
+        CalTesting.Make(_big, _gains, new CalTesting.Table("G", CalTesting.Solutions(_big, 6, 3, [0], CalTesting.Flag(4, timeIndex: 2))));
         string applied = Path.Combine(_dir, "applied.mms");
         Copy(_refMms, applied);
         Ok(Proc.MmsMpi(Args(TaskKind.ApplyCal, applied)));

@@ -10,9 +10,7 @@ public static class FlagTesting
     /// <summary>A private copy of the generated MS (3 spws of 16/8/32 channels, RR RL LR LL, 5 scans of 4 × 10 s, autocorrelations).</summary>
     public static string CopyOfSmallMs(TempDir tmp, string name = "sim.ms")
     {
-        var r = Proc.Run("cp", ["-r", GeneratedData.SmallMs, tmp[name]]);
-        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
-        return tmp[name];
+        return tmp.CopyOf(GeneratedData.SmallMs, name);
     }
 
     public static ProcResult FlagData(params string[] args)

@@ -80,6 +80,30 @@ public static class CalTesting
         return JsonSerializer.Deserialize<long[]>(r.Stdout)!;
     }
 
+    /// <summary>
+    /// A generator of seeded solutions (caltables.py make) at n times over ms's observation for the spws: amplitudes
+    /// 0.5–1.5, any phase, delays ±4 ns; flags as given.
+    /// </summary>
+    public static JsonObject Solutions(string ms, int times, int seed, IEnumerable<int> spws, params JsonObject[] flags) => new()
+    {
+        ["times"] = SpreadTimes(ms, times), ["spws"] = new JsonArray(spws.Select(s => (JsonNode)s).ToArray()), ["seed"] = seed,
+        ["amp"] = new JsonArray(0.5, 1.5), ["phase_deg"] = new JsonArray(-180, 180), ["delay_ns"] = new JsonArray(-4, 4),
+        ["flag"] = new JsonArray(flags.Select(f => (JsonNode)f).ToArray()),
+    };
+
+    /// <summary>Flagged solutions of an antenna; a null key means all (spws, times, polarizations, channels).</summary>
+    public static JsonObject Flag(int antenna, int? spw = null, int? timeIndex = null, int? pol = null, int? chan = null) => new()
+    {
+        ["antenna"] = antenna, ["spw"] = spw, ["time_index"] = timeIndex, ["pol"] = pol, ["chan"] = chan,
+    };
+
+    /// <summary>The object with one more member (generators written as expressions).</summary>
+    public static JsonObject Also(this JsonObject o, string key, JsonNode? value)
+    {
+        o[key] = value;
+        return o;
+    }
+
     /// <summary>n solution times spread over the observation, the first before its start and the last after its end (one: its middle).</summary>
     public static JsonArray SpreadTimes(string ms, int n)
     {
