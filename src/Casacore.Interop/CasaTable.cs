@@ -42,8 +42,14 @@ public sealed unsafe class CasaTable : IDisposable
     public IReadOnlyList<string> SubtableNames => Lines(Native.ReadString((b, n) => Native.cs_table_subtables(H, (byte*)b, n)));
 
     /// <summary>The table's scalar keywords (strings; numbers and bools as text), e.g. a calibration table's VisCal.</summary>
-    public IReadOnlyDictionary<string, string> Keywords =>
-        Lines(Native.ReadString((b, n) => Native.cs_table_keywords(H, (byte*)b, n)))
+    public IReadOnlyDictionary<string, string> Keywords => ColumnKeywords("");
+
+    /// <summary>
+    /// A column's keywords (the table's for ""): scalars as text, sub-records flattened as "MEASINFO.Ref", String
+    /// vectors comma-joined ("QuantumUnits" = "Jy").
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ColumnKeywords(string column) =>
+        Lines(Native.ReadString((b, n) => Native.cs_table_keywords(H, column, (byte*)b, n)))
             .Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
 
     /// <summary>
@@ -141,6 +147,21 @@ public sealed unsafe class CasaTable : IDisposable
         fixed (long* ps = shape)
             Native.Check(Native.cs_cell_put_array(H, col, row, (int)TypeOf<T>(), pv, shape.Length, ps));
     }
+
+    /// <summary>Writes a scalar String cell (one value) or a 1-D String array cell.</summary>
+    public void PutStrings(string col, long row, params string[] values)
+    {
+        var packed = System.Text.Encoding.UTF8.GetBytes(string.Concat(values.Select(v => v + '\0')));
+        fixed (byte* p = packed) Native.Check(Native.cs_cell_put_strings(H, col, row, p, values.Length));
+    }
+
+    /// <summary>Defines a Bool keyword of the table (column null) or of a column.</summary>
+    public void PutKeyword(string? column, string name, bool value) =>
+        Native.Check(Native.cs_table_put_keyword(H, column ?? "", name, (byte)'b', value ? "true" : "false"));
+
+    /// <summary>Defines a String keyword (asVector: a one-element String vector, as QuantumUnits is) of the table or a column.</summary>
+    public void PutKeyword(string? column, string name, string value, bool asVector = false) =>
+        Native.Check(Native.cs_table_put_keyword(H, column ?? "", name, (byte)(asVector ? 'v' : 's'), value));
 
     public string GetString(string col, long row) =>
         Native.ReadString((b, n) => Native.cs_cell_get_string(H, col, row, (byte*)b, n));

@@ -36,6 +36,17 @@ public static unsafe class MsWriter
         return CasaTable.Open(path, writable: true);
     }
 
+    /// <summary>
+    /// Creates an empty MS at path from nothing: CASA's main-table layout plus optionalColumns, the default subtables and
+    /// SOURCE, FIELD/SOURCE directions in directionRef, and pyuvdata's SPECTRAL_WINDOW ASSOC_SPW_ID and OBSERVATION
+    /// TELESCOPE_LOCATION columns. Returns it opened for writing.
+    /// </summary>
+    public static CasaTable CreateNew(string path, IEnumerable<string> optionalColumns, int maxCorr, int maxChan, string directionRef)
+    {
+        Native.Check(Native.cs_ms_create_new(path, string.Join('\n', optionalColumns), maxCorr, maxChan, directionRef));
+        return CasaTable.Open(path, writable: true);
+    }
+
     /// <summary>Copies runs of src rows into dst from dstRow0 on, column by column ("SRC" → "DST" names), in large chunks.</summary>
     public static void CopyRuns(CasaTable src, CasaTable dst, IReadOnlyList<CopyRun> runs, long dstRow0,
         IReadOnlyList<VisSlice> slices, IEnumerable<(string From, string To)> columns)

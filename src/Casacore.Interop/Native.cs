@@ -43,7 +43,7 @@ internal static unsafe partial class Native
     [LibraryImport(Lib)] internal static partial int cs_table_copy_rows(nint dst, nint src, long dstStart, long srcStart, long n);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_deep_copy(nint t, string path, int noRows);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_empty_columns(nint t, string columns, string path);
-    [LibraryImport(Lib)] internal static partial long cs_table_keywords(nint t, byte* buf, long len);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial long cs_table_keywords(nint t, string column, byte* buf, long len);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_ms_add_data_column(nint t, string col, int ncorr, int nchan);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_table_cell_defined(nint t, string col, long row);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
@@ -63,6 +63,12 @@ internal static unsafe partial class Native
     internal static partial int cs_ms_create_like(nint src, string path, string dropColumns, string emptySubtables, int maxCorr, int maxChan);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int cs_ms_create_fresh(nint src, string path, string optionalColumns, string emptySubtables, int maxCorr, int maxChan);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int cs_ms_create_new(string path, string optionalColumns, int maxCorr, int maxChan, string directionRef);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int cs_cell_put_strings(nint t, string col, long row, byte* buf, long n);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int cs_table_put_keyword(nint t, string column, string name, byte kind, string value);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int cs_ms_copy_runs(nint src, nint dst, long* runs, long nruns, long dstRow0, long* specs, long nspecs, string columns);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int cs_mms_concat(byte* members, long len, string output);

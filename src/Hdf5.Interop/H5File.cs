@@ -41,14 +41,12 @@ public sealed class H5File : IDisposable
         new(H5Exception.Check(Native.H5Dopen2(Id, name, Native.Default), $"opening dataset {name} in {Path}"), name, Path);
 
     /// <summary>
-    /// Writes a new dataset of the given dims from data in memType (a scalar for no dims), optionally chunked and LZF
-    /// compressed. The filter must be available: without it HDF5 would silently store the data uncompressed.
+    /// Creates a dataset of the given dims (none: a scalar) and file type, optionally chunked and LZF compressed, to be
+    /// written with <see cref="H5Dataset.Write{T}"/>. The filter must be available: without it HDF5 would silently
+    /// store the data uncompressed.
     /// </summary>
-    public unsafe void Write<T>(string name, ReadOnlySpan<T> data, ulong[] dims, long memType, ulong[]? lzfChunk = null) where T : unmanaged
+    public unsafe H5Dataset CreateDataset(string name, ulong[] dims, long fileType, ulong[]? lzfChunk = null)
     {
-        ulong count = dims.Aggregate(1UL, (a, d) => a * d);
-        if ((ulong)(data.Length * sizeof(T)) != count * Native.H5Tget_size(memType))
-            throw new ArgumentException($"{name}: {data.Length} values of {sizeof(T)} bytes for dims [{string.Join(",", dims)}] of {Native.H5Tget_size(memType)}-byte elements");
         long space = dims.Length == 0 ? Native.H5Screate(Native.SpaceScalar) : CreateSpace(dims);
         long dcpl = H5Exception.Check(Native.H5Pcreate(Native.Global("H5P_CLS_DATASET_CREATE_ID_g")), "H5Pcreate");
         try
@@ -60,18 +58,21 @@ public sealed class H5File : IDisposable
                 fixed (ulong* c = lzfChunk) H5Exception.Check(Native.H5Pset_chunk(dcpl, lzfChunk.Length, c), $"chunking {name}");
                 H5Exception.Check(Native.H5Pset_filter(dcpl, LzfFilter, Native.FlagOptional, 0, null), $"setting LZF on {name}");
             }
-            long ds = H5Exception.Check(Native.H5Dcreate2(Id, name, memType, space, Native.Default, dcpl, Native.Default), $"creating dataset {name} in {Path}");
-            try
-            {
-                fixed (T* p = data) H5Exception.Check(Native.H5Dwrite(ds, memType, Native.All, Native.All, Native.Default, p), $"writing {name} in {Path}");
-            }
-            finally { Native.H5Dclose(ds); }
+            return new H5Dataset(H5Exception.Check(Native.H5Dcreate2(Id, name, fileType, space, Native.Default, dcpl, Native.Default),
+                $"creating dataset {name} in {Path}"), name, Path);
         }
         finally
         {
             Native.H5Pclose(dcpl);
             Native.H5Sclose(space);
         }
+    }
+
+    /// <summary>Writes a new dataset whole from data in memType (also its file type).</summary>
+    public void Write<T>(string name, ReadOnlySpan<T> data, ulong[] dims, long memType, ulong[]? lzfChunk = null) where T : unmanaged
+    {
+        using var ds = CreateDataset(name, dims, memType, lzfChunk);
+        ds.Write(data, memType);
     }
 
     /// <summary>Writes a fixed-length string dataset (h5py's np.bytes_, as pyuvdata writes its strings).</summary>
@@ -81,6 +82,37 @@ public sealed class H5File : IDisposable
         long type = H5Types.FixedString(bytes.Length);
         try { Write<byte>(name, bytes.Length == 0 ? [0] : bytes, [], type); }
         finally { H5Types.Close(type); }
+    }
+
+    /// <summary>Writes a 1-D fixed-length string dataset, each value NUL-padded to the longest.</summary>
+    public void WriteStrings(string name, IReadOnlyList<string> values)
+    {
+        var bytes = values.Select(System.Text.Encoding.UTF8.GetBytes).ToList();
+        int width = Math.Max(1, bytes.Max(b => b.Length));
+        var packed = new byte[width * values.Count];
+        for (int i = 0; i < bytes.Count; i++) bytes[i].CopyTo(packed, i * width);
+        long type = H5Types.FixedString(width);
+        try { Write<byte>(name, packed, [(ulong)values.Count], type); }
+        finally { H5Types.Close(type); }
+    }
+
+    /// <summary>The members of a group in name order, each with whether it is a group itself.</summary>
+    public unsafe IReadOnlyList<(string Name, bool IsGroup)> Children(string group)
+    {
+        Native.GroupInfo info;
+        H5Exception.Check(Native.H5Gget_info_by_name(Id, group, &info, Native.Default), $"listing group {group} in {Path}");
+        var children = new List<(string, bool)>();
+        var name = new byte[1024];
+        for (ulong i = 0; i < info.NLinks; i++)
+        {
+            nint n;
+            fixed (byte* p = name) n = Native.H5Lget_name_by_idx(Id, group, Native.IndexName, Native.IterInc, i, p, (nuint)name.Length, Native.Default);
+            string child = System.Text.Encoding.UTF8.GetString(name, 0, (int)H5Exception.Check(n, $"listing group {group} in {Path}"));
+            long obj = H5Exception.Check(Native.H5Oopen(Id, $"{group}/{child}", Native.Default), $"opening {group}/{child} in {Path}");
+            children.Add((child, Native.H5Iget_type(obj) == Native.IdGroup));
+            Native.H5Oclose(obj);
+        }
+        return children;
     }
 
     private static unsafe long CreateSpace(ulong[] dims)
@@ -98,7 +130,7 @@ public sealed class H5File : IDisposable
     }
 }
 
-/// <summary>An open dataset: its dims, file type and filters, and whole reads into caller buffers.</summary>
+/// <summary>An open dataset: its dims, file type and filters, whole and hyperslab reads and writes with caller buffers.</summary>
 public sealed class H5Dataset : IDisposable
 {
     private long _id;
@@ -108,6 +140,9 @@ public sealed class H5Dataset : IDisposable
     public ulong[] Dims { get; }
     public H5TypeInfo Type { get; }
 
+    /// <summary>A dataset without a value (a null dataspace: h5py's Empty, pyuvdata's None).</summary>
+    public bool IsEmpty { get; }
+
     /// <summary>Elements in the dataset (1 for a scalar).</summary>
     public long Count => (long)Dims.Aggregate(1UL, (a, d) => a * d);
 
@@ -116,6 +151,7 @@ public sealed class H5Dataset : IDisposable
         (_id, Name, _where) = (id, name, $"{name} in {file}");
         long space = H5Exception.Check(Native.H5Dget_space(id), $"the dataspace of {_where}");
         int rank = Native.H5Sget_simple_extent_ndims(space);
+        IsEmpty = Native.H5Sget_simple_extent_type(space) == Native.SpaceNull;
         Dims = new ulong[Math.Max(rank, 0)];
         fixed (ulong* d = Dims) Native.H5Sget_simple_extent_dims(space, d, null);
         Native.H5Sclose(space);
@@ -143,15 +179,14 @@ public sealed class H5Dataset : IDisposable
     }
 
     /// <summary>
-    /// Reads the whole dataset into dest, converting to memType (HDF5's conversions; dest holds the elements' bytes, e.g.
-    /// two ints per ComplexInt32); a missing filter is named.
+    /// Reads the whole dataset, or the hyperslab start/count of it, into dest, converting to memType (HDF5's conversions;
+    /// dest holds the elements' bytes, e.g. two ints per ComplexInt32); a missing filter is named.
     /// </summary>
-    public unsafe void Read<T>(Span<T> dest, long memType) where T : unmanaged
+    public unsafe void Read<T>(Span<T> dest, long memType, ulong[]? start = null, ulong[]? count = null) where T : unmanaged
     {
-        if ((ulong)(dest.Length * sizeof(T)) != (ulong)Count * Native.H5Tget_size(memType))
-            throw new ArgumentException($"{_where}: a buffer of {dest.Length} values of {sizeof(T)} bytes for {Count} elements of {Native.H5Tget_size(memType)} bytes");
         int status;
-        fixed (T* p = dest) status = Native.H5Dread(Id, memType, Native.All, Native.All, Native.Default, p);
+        using (var sel = Selection.Of(this, dest.Length * sizeof(T), memType, start, count))
+            fixed (T* p = dest) status = Native.H5Dread(Id, memType, sel.Memory, sel.File, Native.Default, p);
         if (status >= 0) return;
         var missing = Filters().Where(f => Native.H5Zfilter_avail(f) <= 0).ToList();
         throw new H5Exception(missing.Count > 0
@@ -167,10 +202,21 @@ public sealed class H5Dataset : IDisposable
         return values;
     }
 
-    /// <summary>A string dataset (fixed length or variable length, scalar or the first element), trailing NULs removed.</summary>
-    public unsafe string ReadString()
+    /// <summary>Writes src (memType) into the whole dataset or into its hyperslab start/count.</summary>
+    public unsafe void Write<T>(ReadOnlySpan<T> src, long memType, ulong[]? start = null, ulong[]? count = null) where T : unmanaged
+    {
+        using var sel = Selection.Of(this, src.Length * sizeof(T), memType, start, count);
+        fixed (T* p = src) H5Exception.Check(Native.H5Dwrite(Id, memType, sel.Memory, sel.File, Native.Default, p), $"writing {_where}");
+    }
+
+    /// <summary>A string dataset's first (or only) value.</summary>
+    public string ReadString() => ReadStrings()[0];
+
+    /// <summary>A string dataset (fixed or variable length, scalar or 1-D) as values with trailing NULs removed.</summary>
+    public unsafe string[] ReadStrings()
     {
         if (!Type.IsString) throw new H5Exception($"HDF5: {_where} is not a string");
+        var values = new string[Count];
         if (Type.VariableString)
         {
             long type = H5Exception.Check(Native.H5Tcopy(Native.Global("H5T_C_S1_g")), "H5Tcopy");
@@ -182,11 +228,11 @@ public sealed class H5Dataset : IDisposable
             try
             {
                 fixed (nint* p = pointers) H5Exception.Check(Native.H5Dread(Id, type, Native.All, Native.All, Native.Default, p), $"reading {_where}");
-                string s = Marshal.PtrToStringUTF8(pointers[0]) ?? "";
+                for (int i = 0; i < values.Length; i++) values[i] = Marshal.PtrToStringUTF8(pointers[i]) ?? "";
                 long space = Native.H5Dget_space(Id);
                 fixed (nint* p = pointers) Native.H5Dvlen_reclaim(type, space, Native.Default, p);
                 Native.H5Sclose(space);
-                return s;
+                return values;
             }
             finally { Native.H5Tclose(type); }
         }
@@ -195,9 +241,42 @@ public sealed class H5Dataset : IDisposable
         {
             var bytes = new byte[Type.Size * Count];
             fixed (byte* p = bytes) H5Exception.Check(Native.H5Dread(Id, fixedType, Native.All, Native.All, Native.Default, p), $"reading {_where}");
-            return System.Text.Encoding.UTF8.GetString(bytes, 0, Type.Size).TrimEnd('\0');
+            for (int i = 0; i < values.Length; i++) values[i] = System.Text.Encoding.UTF8.GetString(bytes, i * Type.Size, Type.Size).TrimEnd('\0');
+            return values;
         }
         finally { H5Types.Close(fixedType); }
+    }
+
+    /// <summary>The memory and file dataspaces of a whole or hyperslab transfer, checked against the buffer's size.</summary>
+    private readonly unsafe struct Selection(long memory, long file) : IDisposable
+    {
+        public long Memory { get; } = memory;
+        public long File { get; } = file;
+
+        public static Selection Of(H5Dataset ds, long bufferBytes, long memType, ulong[]? start, ulong[]? count)
+        {
+            ulong elements = count?.Aggregate(1UL, (a, c) => a * c) ?? (ulong)ds.Count;
+            if ((ulong)bufferBytes != elements * Native.H5Tget_size(memType))
+                throw new ArgumentException($"{ds._where}: a buffer of {bufferBytes} bytes for {elements} elements of {Native.H5Tget_size(memType)} bytes");
+            if (start is null || count is null) return new Selection(Native.All, Native.All);
+            long file = H5Exception.Check(Native.H5Dget_space(ds.Id), $"the dataspace of {ds._where}");
+            fixed (ulong* s = start)
+            fixed (ulong* c = count)
+            {
+                if (Native.H5Sselect_hyperslab(file, Native.SelectSet, s, null, c, null) < 0)
+                {
+                    Native.H5Sclose(file);
+                    throw new H5Exception($"HDF5: selecting [{string.Join(",", start)}]+[{string.Join(",", count)}] of {ds._where}");
+                }
+                return new Selection(H5Exception.Check(Native.H5Screate_simple(count.Length, c, null), "H5Screate_simple"), file);
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Memory != Native.All) Native.H5Sclose(Memory);
+            if (File != Native.All) Native.H5Sclose(File);
+        }
     }
 
     private long Id => _id != 0 ? _id : throw new ObjectDisposedException(nameof(H5Dataset));

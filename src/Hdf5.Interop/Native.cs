@@ -16,9 +16,10 @@ internal static unsafe partial class Native
     internal const uint AccRdOnly = 0, AccRdWr = 1, AccExcl = 4;
     internal const long Default = 0, All = 0;
     internal const int ClassInteger = 0, ClassFloat = 1, ClassString = 3, ClassCompound = 6, ClassEnum = 8;
-    internal const int SpaceScalar = 0;
+    internal const int SpaceScalar = 0, SpaceNull = 2;
     internal const uint FlagOptional = 1;
     internal const int StrNullPad = 1;
+    internal const int SelectSet = 0, IndexName = 0, IterInc = 0, IdGroup = 2;
 
     [LibraryImport(Lib)] internal static partial int H5open();
     [LibraryImport(Lib)] internal static partial int H5Eset_auto2(long stack, nint func, nint clientData);
@@ -41,6 +42,7 @@ internal static unsafe partial class Native
     [LibraryImport(Lib)] internal static partial int H5Dclose(long dataset);
     [LibraryImport(Lib)] internal static partial int H5Dvlen_reclaim(long type, long space, long plist, void* buf);
     [LibraryImport(Lib)] internal static partial int H5Sget_simple_extent_ndims(long space);
+    [LibraryImport(Lib)] internal static partial int H5Sget_simple_extent_type(long space);
     [LibraryImport(Lib)] internal static partial int H5Sget_simple_extent_dims(long space, ulong* dims, ulong* maxDims);
     [LibraryImport(Lib)] internal static partial long H5Screate_simple(int rank, ulong* dims, ulong* maxDims);
     [LibraryImport(Lib)] internal static partial long H5Screate(int type);
@@ -71,6 +73,23 @@ internal static unsafe partial class Native
     internal static partial int H5Pget_filter2(long plist, uint index, uint* flags, nuint* nValues, uint* values, nuint nameLength, byte* name, uint* config);
     [LibraryImport(Lib)] internal static partial int H5Pclose(long plist);
     [LibraryImport(Lib)] internal static partial int H5Zfilter_avail(int filter);
+    [LibraryImport(Lib)] internal static partial int H5Sselect_hyperslab(long space, int op, ulong* start, ulong* stride, ulong* count, ulong* block);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5Gget_info_by_name(long loc, string name, GroupInfo* info, long lapl);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint H5Lget_name_by_idx(long loc, string group, int indexType, int order, ulong n, byte* name, nuint size, long lapl);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Oopen(long loc, string name, long lapl);
+    [LibraryImport(Lib)] internal static partial int H5Oclose(long obj);
+    [LibraryImport(Lib)] internal static partial int H5Iget_type(long id);
+
+    /// <summary>H5G_info_t of libhdf5 1.10.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct GroupInfo
+    {
+        public int StorageType;
+        public ulong NLinks;
+        public long MaxCorder;
+        public byte Mounted;
+    }
 
     private static readonly nint Handle;
 

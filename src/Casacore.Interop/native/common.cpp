@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
 
 namespace {
 thread_local std::string g_last_error;
@@ -44,3 +45,12 @@ int64_t copy_out(const std::string& s, char* buf, int64_t len) {
 }  // namespace shim
 
 SHIM_API const char* cs_last_error() { return g_last_error.c_str(); }
+
+std::vector<std::string> shim::split_lines(const char* text) {
+  std::vector<std::string> out;
+  std::istringstream is(text != nullptr ? text : "");
+  std::string line;
+  while (std::getline(is, line))
+    if (!line.empty()) out.push_back(line);
+  return out;
+}

@@ -19,25 +19,6 @@
 using namespace casacore;
 
 namespace {
-std::vector<String> split_lines(const char* text) {
-  std::vector<String> out;
-  std::istringstream is(text != nullptr ? text : "");
-  std::string line;
-  while (std::getline(is, line))
-    if (!line.empty()) out.push_back(line);
-  return out;
-}
-
-// The info of a plain MS, as casacore's MeasurementSet writes it (also when the input is a Multi-MS, whose info
-// says CONCATENATED).
-void set_ms_info(Table& out) {
-  TableInfo& info = out.tableInfo();
-  info.setType(TableInfo::type(TableInfo::MEASUREMENTSET));
-  info.setSubType("");
-  info.readmeClear();
-  info.readmeAddLine("This is a MeasurementSet Table holding measurements from a Telescope");
-  out.flushTableInfo();
-}
 
 // Makes fixed-shape array columns of a subtable variable-shape (LOFAR's SPECTRAL_WINDOW has CHAN_FREQ fixed at
 // its channel count), so rows can be rewritten with other channel counts: the table is rebuilt with the same
@@ -82,7 +63,7 @@ void copy_table(const Table& in, const String& path, bool noRows) {
 
 // Copies of the input's subtables into out/NAME (without rows for those in empty). Keywords that point at a
 // table that does not exist (ALMA's ASDM_* keywords often do) are dropped rather than copied dangling.
-void copy_subtables(const Table& in, Table& out, const std::vector<String>& empty) {
+void copy_subtables(const Table& in, Table& out, const std::vector<std::string>& empty) {
   const TableRecord& inKw = in.keywordSet();
   TableRecord& outKw = out.rwKeywordSet();
   for (uInt i = 0; i < inKw.nfields(); ++i) {
@@ -209,10 +190,10 @@ SHIM_API int cs_ms_create_like(void* src, const char* path, const char* dropColu
     Table out = TableCopy::makeEmptyTable(path, tuned_dminfo(in, maxCorr, maxChan), in, Table::New,
                                           Table::AipsrcEndian, False, True);
     shim::discard_on_error(out, [&] {
-      for (const String& col : split_lines(dropColumns))
+      for (const std::string& col : shim::split_lines(dropColumns))
         if (out.tableDesc().isColumn(col)) out.removeColumn(col);
-      copy_subtables(in, out, split_lines(emptySubtables));
-      set_ms_info(out);
+      copy_subtables(in, out, shim::split_lines(emptySubtables));
+      mslayout::set_ms_info(out);
     });
   });
 }
@@ -226,12 +207,12 @@ SHIM_API int cs_ms_create_fresh(void* src, const char* path, const char* optiona
   return shim::guarded([&] {
     const Table& in = *static_cast<Table*>(src);
     std::vector<MS::PredefinedColumns> optional;
-    for (const String& name : split_lines(optionalColumns)) optional.push_back(MS::columnType(name));
+    for (const std::string& name : shim::split_lines(optionalColumns)) optional.push_back(MS::columnType(name));
     MeasurementSet out = mslayout::create_main(path, optional, mslayout::tile_for(maxCorr, maxChan), 0);
     // As a Table: MeasurementSet::flush would also flush its (unset) subtable objects.
     shim::discard_on_error(static_cast<Table&>(out), [&] {
-      copy_subtables(in, out, split_lines(emptySubtables));
-      set_ms_info(out);
+      copy_subtables(in, out, shim::split_lines(emptySubtables));
+      mslayout::set_ms_info(out);
     });
   });
 }
@@ -255,7 +236,7 @@ SHIM_API int cs_ms_copy_runs(void* src, void* dst, const int64_t* runs, int64_t 
     for (int64_t i = 0; i < nspecs; ++i)
       ss.push_back(SliceSpec{specs[6 * i], specs[6 * i + 1], specs[6 * i + 2], specs[6 * i + 3], specs[6 * i + 4],
                              specs[6 * i + 5]});
-    for (const String& line : split_lines(columns)) {
+    for (const std::string& line : shim::split_lines(columns)) {
       const size_t eq = line.find('=');
       const String from = line.substr(0, eq), to = eq == String::npos ? from : String(line.substr(eq + 1));
       switch (in.tableDesc().columnDesc(from).dataType()) {

@@ -9,6 +9,7 @@
 #include <casacore/tables/DataMan/TiledColumnStMan.h>
 #include <casacore/tables/DataMan/TiledShapeStMan.h>
 #include <casacore/tables/Tables/SetupNewTab.h>
+#include <casacore/tables/Tables/TableInfo.h>
 
 using namespace casacore;
 
@@ -40,6 +41,15 @@ IPosition hypercube_tile(const TiledColumn& col, const IPosition& tile) {
 }  // namespace
 
 namespace mslayout {
+void set_ms_info(Table& out) {
+  TableInfo& info = out.tableInfo();
+  info.setType(TableInfo::type(TableInfo::MEASUREMENTSET));
+  info.setSubType("");
+  info.readmeClear();
+  info.readmeAddLine("This is a MeasurementSet Table holding measurements from a Telescope");
+  out.flushTableInfo();
+}
+
 IPosition tile_for(int ncorr, int nchan) { return MSTileLayout::tileShape(IPosition(2, ncorr, nchan)); }
 
 MeasurementSet create_main(const std::string& path, const std::vector<MS::PredefinedColumns>& optional,

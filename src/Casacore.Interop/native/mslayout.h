@@ -14,6 +14,10 @@ namespace mslayout {
 casacore::MeasurementSet create_main(const std::string& path, const std::vector<casacore::MS::PredefinedColumns>& optional,
                                      const casacore::IPosition& dataTile, casacore::rownr_t nrow);
 
+// The info of a plain MS, as casacore's MeasurementSet writes it (also when the input is a Multi-MS, whose info
+// says CONCATENATED).
+void set_ms_info(casacore::Table& out);
+
 // MSTileLayout's ~1 MiB tile [corr, chan, rows] for cells of ncorr × nchan.
 casacore::IPosition tile_for(int ncorr, int nchan);
 }  // namespace mslayout

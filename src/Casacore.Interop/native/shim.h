@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <exception>
 #include <string>
+#include <vector>
 
 #define SHIM_API extern "C" __attribute__((visibility("default")))
 
@@ -42,6 +43,9 @@ void discard_on_error(T& t, F&& body) {
     throw;
   }
 }
+
+// The non-empty lines of text (null: none): the shim's way of passing a list of names.
+std::vector<std::string> split_lines(const char* text);
 
 // Copies s into buf (NUL terminated, truncated to len-1) and returns the full length s needs.
 int64_t copy_out(const std::string& s, char* buf, int64_t len);

@@ -4,6 +4,7 @@ using MmsMpi.Tasks.Calibration;
 using MmsMpi.Tasks.Flagging;
 using MmsMpi.Tasks.Partition;
 using MmsMpi.Tasks.Transform;
+using MmsMpi.Tasks.Uvh5;
 
 namespace MmsMpi.Cli;
 
@@ -21,6 +22,7 @@ public static class TaskCommands
         TransformCommands.HanningSmooth(),
         FlagCommands.FlagData(), FlagCommands.FlagManager(),
         CalCommands.ApplyCal(), CalCommands.ClearCal(),
+        Uvh5Commands.Import(), Uvh5Commands.Export(),
     ];
 
     /// <summary>Every task registers its own jobs; every rank knows them before the first message.</summary>
@@ -33,6 +35,8 @@ public static class TaskCommands
         FlagManagerTask.Register(types);
         ApplyCalTask.Register(types);
         ClearCalTask.Register(types);
+        ImportUvh5Task.Register(types);
+        ExportUvh5Task.Register(types);
         return types;
     }
 }

@@ -53,12 +53,17 @@ public abstract class ParallelDataHelper(TaskContext context) : ParallelTaskHelp
     /// Checks where the output is and opens the staging for this command; output: as InputVis.CheckOutput returned it
     /// (tasks check it first, before reading the input); estimatedBytes: the output's expected size.
     /// </summary>
-    protected void OpenStaging(string vis, string output, IReadOnlyDictionary<string, string> command, long estimatedBytes)
+    protected void OpenStaging(string vis, string output, IReadOnlyDictionary<string, string> command, long estimatedBytes) =>
+        OpenStaging([vis], output, command, estimatedBytes);
+
+    /// <summary>The same for a task that reads several inputs (MSs or files; Vis is the first).</summary>
+    protected void OpenStaging(IReadOnlyList<string> inputs, string output, IReadOnlyDictionary<string, string> command, long estimatedBytes)
     {
-        Vis = Path.GetFullPath(vis);
+        var full = inputs.Select(Path.GetFullPath).ToList();
+        Vis = full[0];
         Output = output;
-        Containment.CheckOutputPlacement(Vis, Output);
-        var parameters = new Dictionary<string, string>(command) { ["task"] = TaskName, ["input modified"] = InputStamp(Vis) };
+        foreach (var input in full) Containment.CheckOutputPlacement(input, Output);
+        var parameters = new Dictionary<string, string>(command) { ["task"] = TaskName, ["input modified"] = InputStamp(full) };
         // A resumed run already holds part of the output: the estimate of the whole would refuse what fits.
         if (!Directory.Exists(Staging.DirFor(Output))) DiskSpace.Require(Output, estimatedBytes);
         _stage = Staging.Begin(Output, parameters, TaskName, Context.Resume);
@@ -82,10 +87,11 @@ public abstract class ParallelDataHelper(TaskContext context) : ParallelTaskHelp
     }
 
     /// <summary>
-    /// The input's latest file change: a resumed run must read the same data as the run it continues. casacore's
+    /// The inputs' latest file change: a resumed run must read the same data as the run it continues. casacore's
     /// table.lock files change when a table is merely opened, so they do not count.
     /// </summary>
-    private static string InputStamp(string vis) =>
-        new DirectoryInfo(vis).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true })
+    private static string InputStamp(IEnumerable<string> inputs) =>
+        inputs.SelectMany(i => File.Exists(i) ? [new FileInfo(i)]
+                : new DirectoryInfo(i).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true }))
             .Where(f => f.Name != "table.lock").Select(f => f.LastWriteTimeUtc).DefaultIfEmpty().Max().ToString("O");
 }

@@ -1,0 +1,181 @@
+using MmsMpi.Casacore;
+using MmsMpi.Hdf5;
+
+namespace MmsMpi.Uvh5;
+
+/// <summary>
+/// Writes an MS (or the rows of a Multi-MS's reference table) as a UVH5 file (docs/uvh5-rules.md, MS → UVH5): the
+/// Header from the subtables and the row metadata, then the Data in blocks of baseline-times, each block gathered from
+/// runs of MS rows of one DDI; flags and nsamples LZF-compressed as pyuvdata writes them.
+/// </summary>
+public static class Uvh5FromMs
+{
+    private const long BlockBytes = 32L << 20;
+
+    public static long Write(string vis, string output, CancellationToken cancel)
+    {
+        using var ms = CasaTable.Open(vis);
+        var layout = ExportLayout.Read(ms);
+        using var file = H5File.Create(output);
+        Uvh5HeaderWriter.Write(file, ms, layout);
+        file.CreateGroup("Data");
+        WriteData(file, ms, layout, cancel);
+        return layout.Rows;
+    }
+
+    private static void WriteData(H5File file, CasaTable ms, ExportLayout l, CancellationToken cancel)
+    {
+        int nf = l.NFreqs, np = l.Pols.Length;
+        int chunk = (int)Math.Clamp((1L << 18) / ((long)nf * np), 1, l.NBlts);
+        int block = (int)Math.Max(chunk, BlockBytes / (8L * nf * np) / chunk * chunk);
+        ulong[] dims = [(ulong)l.NBlts, (ulong)nf, (ulong)np], chunkDims = [(ulong)chunk, (ulong)nf, (ulong)np];
+        using var vis = file.CreateDataset("Data/visdata", dims, H5Types.ComplexFloat);
+        using var flags = file.CreateDataset("Data/flags", dims, H5Types.Bool, chunkDims);
+        using var nsamples = file.CreateDataset("Data/nsamples", dims, H5Types.Float, chunkDims);
+        var v = new float[2L * block * nf * np];
+        var f = new sbyte[(long)block * nf * np];
+        var w = new float[(long)block * nf * np];
+        bool spectrum = ms.HasColumn("WEIGHT_SPECTRUM") && l.Rows > 0 && ms.IsDefined("WEIGHT_SPECTRUM", 0);
+        for (int b0 = 0; b0 < l.NBlts; b0 += block)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int n = Math.Min(block, l.NBlts - b0);
+            // Cells no MS row fills (a spw missing at a baseline-time): zero, flagged, no samples.
+            Array.Clear(v);
+            Array.Clear(w);
+            Array.Fill(f, (sbyte)1);
+            foreach (var run in l.RunsOf(b0, n)) Gather(ms, l, run, b0, spectrum, v, f, w);
+            ulong[] start = [(ulong)b0, 0, 0], count = [(ulong)n, (ulong)nf, (ulong)np];
+            int cells = n * nf * np;
+            vis.Write<float>(v.AsSpan(0, 2 * cells), H5Types.ComplexFloat, start, count);
+            flags.Write<sbyte>(f.AsSpan(0, cells), H5Types.Bool, start, count);
+            nsamples.Write<float>(w.AsSpan(0, cells), H5Types.Float, start, count);
+        }
+    }
+
+    /// <summary>Reads one run of rows (one DDI) and puts its cells into the block, conjugated and in AIPS order.</summary>
+    private static void Gather(CasaTable ms, ExportLayout l, RowRun run, int b0, bool spectrum, float[] v, sbyte[] f, float[] w)
+    {
+        var (nchan, ncorr, chan0) = (l.DdiChannels[run.Ddi], l.NCorr, l.DdiFirstChannel[run.Ddi]);
+        int cells = run.Count * nchan * ncorr;
+        var data = new ComplexF[cells];
+        var flag = new bool[cells];
+        var weight = new float[spectrum ? cells : run.Count * ncorr];
+        ms.GetColumn<ComplexF>("DATA", run.Row0, run.Count, data);
+        ms.GetColumn<bool>("FLAG", run.Row0, run.Count, flag);
+        ms.GetColumn<float>(spectrum ? "WEIGHT_SPECTRUM" : "WEIGHT", run.Row0, run.Count, weight);
+        int nf = l.NFreqs, np = l.Pols.Length;
+        float sign = l.FlipConj ? -1 : 1;
+        for (int r = 0; r < run.Count; r++)
+        {
+            int blt = l.BltOfRow[run.Row0 + r] - b0;
+            for (int c = 0; c < nchan; c++)
+                for (int j = 0; j < np; j++)
+                {
+                    int src = (r * nchan + c) * ncorr + l.CorrOfPol[j], dst = (blt * nf + chan0 + c) * np + j;
+                    v[2 * dst] = data[src].Re;
+                    v[2 * dst + 1] = sign * data[src].Im;
+                    f[dst] = (sbyte)(flag[src] ? 1 : 0);
+                    w[dst] = spectrum ? weight[src] : weight[r * ncorr + l.CorrOfPol[j]];
+                }
+        }
+    }
+}
+
+/// <summary>Rows [Row0, Row0 + Count) of one DDI.</summary>
+public readonly record struct RowRun(long Row0, int Count, int Ddi);
+
+/// <summary>
+/// How an MS's rows become a UVH5 file's axes: baseline-times in the order their (TIME, ANTENNA1, ANTENNA2) first
+/// appear, channels of the DDIs in DDI order, polarizations in AIPS order; the row metadata of each baseline-time.
+/// </summary>
+public sealed class ExportLayout
+{
+    public required long Rows { get; init; }
+    public required int NBlts { get; init; }
+    public required int[] BltOfRow { get; init; }
+    public required int[] RowOfBlt { get; init; }
+    public required int[] DdiOfRow { get; init; }
+    public required int[] DdiChannels { get; init; }
+    public required int[] DdiFirstChannel { get; init; }
+    public required int[] DdiSpw { get; init; }
+    public required int NCorr { get; init; }
+
+    /// <summary>AIPS codes of the file's polarizations, and the MS correlation each one is.</summary>
+    public required int[] Pols { get; init; }
+    public required int[] CorrOfPol { get; init; }
+    public required bool FlipConj { get; init; }
+    public required double[] Time { get; init; }
+    public required int[] Ant1 { get; init; }
+    public required int[] Ant2 { get; init; }
+    public required int[] Field { get; init; }
+    public required double[] Exposure { get; init; }
+    public required double[] Uvw { get; init; }
+
+    public int NFreqs => DdiChannels.Sum();
+
+    /// <summary>The runs of rows of one DDI that fill baseline-times [b0, b0 + n).</summary>
+    public IEnumerable<RowRun> RunsOf(int b0, int n)
+    {
+        var rows = new List<long>();
+        for (long r = 0; r < Rows; r++)
+            if (BltOfRow[r] >= b0 && BltOfRow[r] < b0 + n) rows.Add(r);
+        for (int i = 0; i < rows.Count;)
+        {
+            int j = i + 1;
+            while (j < rows.Count && rows[j] == rows[j - 1] + 1 && DdiOfRow[rows[j]] == DdiOfRow[rows[i]]) j++;
+            yield return new RowRun(rows[i], j - i, DdiOfRow[rows[i]]);
+            i = j;
+        }
+    }
+
+    public static ExportLayout Read(CasaTable ms)
+    {
+        long nrow = ms.NRow;
+        if (nrow == 0) throw new UserError($"{ms.Name} has no rows to export");
+        if (!ms.HasColumn("DATA")) throw new UserError($"{ms.Name} has no DATA column");
+        var time = ms.GetColumn<double>("TIME");
+        var a1 = ms.GetColumn<int>("ANTENNA1");
+        var a2 = ms.GetColumn<int>("ANTENNA2");
+        var ddi = ms.GetColumn<int>("DATA_DESC_ID");
+        var field = ms.GetColumn<int>("FIELD_ID");
+        var exposure = ms.GetColumn<double>(ms.HasColumn("EXPOSURE") ? "EXPOSURE" : "INTERVAL");
+        var uvw = new double[3 * nrow];
+        ms.GetColumn<double>("UVW", 0, nrow, uvw);
+        if (ms.HasColumn("ARRAY_ID") && ms.GetColumn<int>("ARRAY_ID").Distinct().Count() > 1)
+            throw new UserError($"{ms.Name} has several ARRAY_IDs: a UVH5 file holds one array");
+
+        var bltOfKey = new Dictionary<(double, int, int), int>();
+        var bltOfRow = new int[nrow];
+        var rowOfBlt = new List<int>();
+        for (int r = 0; r < nrow; r++)
+        {
+            var key = (time[r], a1[r], a2[r]);
+            if (!bltOfKey.TryGetValue(key, out int b)) { bltOfKey[key] = b = rowOfBlt.Count; rowOfBlt.Add(r); }
+            bltOfRow[r] = b;
+        }
+
+        using var dd = ms.OpenSubtable("DATA_DESCRIPTION");
+        using var spwTable = ms.OpenSubtable("SPECTRAL_WINDOW");
+        using var polTable = ms.OpenSubtable("POLARIZATION");
+        var ddiSpw = dd.GetColumn<int>("SPECTRAL_WINDOW_ID");
+        var ddiPol = dd.GetColumn<int>("POLARIZATION_ID");
+        var used = ddi.Distinct().Order().ToArray();
+        if (used.Length != ddiSpw.Length)
+            throw new UserError($"{ms.Name}: DATA_DESCRIPTION rows {string.Join(",", Enumerable.Range(0, ddiSpw.Length).Except(used))} have no rows (select the used spws first, e.g. with split)");
+        if (ddiPol.Distinct().Count() > 1) throw new UserError($"{ms.Name}: its DDIs have different correlations (one polarization setup per UVH5 file)");
+        var corrTypes = polTable.GetCell<int>("CORR_TYPE", ddiPol[0]);
+        var aips = corrTypes.Select(t => Polarizations.FromCorrType(t) ?? throw new UserError($"{ms.Name}: correlation type {t} has no UVH5 polarization code")).ToArray();
+        var pols = Polarizations.InAipsOrder(aips);
+        var channels = ddiSpw.Select(s => spwTable.GetColumn<int>("NUM_CHAN")[s]).ToArray();
+        var firsts = channels.Select((_, i) => channels.Take(i).Sum()).ToArray();
+        bool flip = !(ms.Keywords.TryGetValue("pyuvdata_flip_conj", out var k) && k == "false");
+        return new ExportLayout
+        {
+            Rows = nrow, NBlts = rowOfBlt.Count, BltOfRow = bltOfRow, RowOfBlt = rowOfBlt.ToArray(), DdiOfRow = ddi,
+            DdiChannels = channels, DdiFirstChannel = firsts, DdiSpw = ddiSpw, NCorr = corrTypes.Length,
+            Pols = pols, CorrOfPol = pols.Select(p => Array.IndexOf(aips, p)).ToArray(), FlipConj = flip,
+            Time = time, Ant1 = a1, Ant2 = a2, Field = field, Exposure = exposure, Uvw = uvw,
+        };
+    }
+}
