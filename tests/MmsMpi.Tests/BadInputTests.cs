@@ -29,7 +29,7 @@ public class BadInputTests
 
     /// <summary>One bad input: the command, the fragments of which the ERROR line must hold one, what to prepare, and whether it is a parse error (usage hint).</summary>
     public sealed record BadInput(Func<Paths, string[]> Args, string[] Fragments, Inputs Inputs = Inputs.Ms, Action<Paths>? Setup = null,
-        bool Usage = false, int Ranks = 0);
+        bool Usage = false, int Ranks = 0, IReadOnlyDictionary<string, string>? Env = null);
 
     private static string _fixture = "";
 
@@ -203,6 +203,39 @@ public class BadInputTests
         yield return Case("mstransform docallib datacolumn data", new(p => ["mstransform", "--vis", p.Ms, "--outputvis", p.Out, "--docallib", "--callib", p["cal.txt"],
             "--datacolumn", "data"], ["use datacolumn='corrected'"], Setup: p => { MakeG(p); File.WriteAllText(p["cal.txt"], $"caltable='{p["g.G"]}'\n"); }));
 
+        // ---- importuvh5 / exportuvh5 (files written by tests/tools/uvh5_make.py)
+        yield return Uvh5("missing file", p => [p["none.uvh5"]], ["UVH5 file not found"]);
+        yield return Uvh5("not hdf5", p => [p["a.uvh5"]], ["not an HDF5 file"], p => File.WriteAllText(p["a.uvh5"], "not HDF5"));
+        yield return Uvh5("hdf5 not uvh5", p => [p["a.uvh5"]], ["not a UVH5 file"], MakeUvh5("--broken", "not_uvh5"));
+        yield return Uvh5("missing freq_array", p => [p["a.uvh5"]], ["Header/freq_array is missing"], MakeUvh5("--broken", "missing_freq"));
+        yield return Uvh5("Nblts mismatch", p => [p["a.uvh5"]], ["Nblts is"], MakeUvh5("--broken", "nblts"));
+        yield return Uvh5("Npols mismatch", p => [p["a.uvh5"]], ["Npols is"], MakeUvh5("--broken", "npols"));
+        yield return Uvh5("visdata shape", p => [p["a.uvh5"]], ["Nfreqs is", "has shape"], MakeUvh5("--broken", "shape"));
+        yield return Uvh5("ephem phase centre", p => [p["a.uvh5"]], ["cat_type 'ephem' is not supported"], MakeUvh5("--phase", "ephem"));
+        yield return Uvh5("near-field phase centre", p => [p["a.uvh5"]], ["is not supported"], MakeUvh5("--phase", "nearfield"));
+        yield return Uvh5("interleaved spws", p => [p["a.uvh5"]], ["not contiguous"], MakeUvh5("--nspw", "2", "--noncontiguous-spw"));
+        yield return Uvh5("flex-pol", p => [p["a.uvh5"]], ["flex-pol"], p =>
+        {
+            MakeUvh5()(p);
+            var r = Proc.Python("import sys, h5py, numpy as np; h5py.File(sys.argv[1], 'a')['Header'].create_dataset('flex_spw_polarization_array', data=np.array([-5], dtype='i4'))", p["a.uvh5"]);
+            Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        });
+        yield return Uvh5("LZF filter missing", p => [p["a.uvh5"]], ["needs filter 32000"], MakeUvh5(),
+            new Dictionary<string, string> { ["HDF5_PLUGIN_PATH"] = "/nonexistent" });
+        yield return Uvh5("file given twice", p => [$"{p["a.uvh5"]},{p["a.uvh5"]}"], ["is given twice"], MakeUvh5());
+        yield return Uvh5("empty glob", p => [p["*.uvh"]], ["no file matches"]);
+        yield return Uvh5("separationaxis baseline", p => [p["a.uvh5"], "--separationaxis", "baseline"], ["not divided by baseline"], MakeUvh5());
+        yield return Uvh5("separationaxis against the files", p => [p["s"], "--separationaxis", "spw"], ["divides these files along scan"],
+            MakeUvh5At("s/n.uvh5", "--series", "2", "--split", "time"));
+        yield return Case("importuvh5 existing outputvis", new(p => ["importuvh5", "--vis", p["a.uvh5"], "--outputvis", p.Ms], ["already exists - will not overwrite it"],
+            Setup: MakeUvh5()));
+        yield return Case("exportuvh5 existing output", new(p => ["exportuvh5", "--vis", p.Ms, "--outputvis", p["a.uvh5"]], ["already exists - will not overwrite it"],
+            Setup: MakeUvh5()));
+        yield return Case("exportuvh5 missing vis", new(p => ["exportuvh5", "--vis", p["none.ms"], "--outputvis", p["a.uvh5"]], ["Visibility data set not found"]));
+        yield return Case("exportuvh5 missing directory", new(p => ["exportuvh5", "--vis", p.Ms, "--outputvis", p["no/a.uvh5"]], ["does not exist"]));
+        yield return Case("mpi importuvh5 bad file among good", new(p => ["importuvh5", "--vis", $"{p["a.uvh5"]},{p["b.uvh5"]}", "--outputvis", p.Out],
+            ["Nblts is"], 0, Setup: p => { MakeUvh5()(p); MakeUvh5At("b.uvh5", "--broken", "nblts")(p); }, Ranks: 3));
+
         // ---- the same refusals under mpiexec (rank 0 + 2 workers)
         yield return Case("mpi applycal mms unknown interp", new(p => ["applycal", "--vis", p.Mms, "--gaintable", p["g.G"], "--interp", "lineer"],
             ["unknown interp"], Inputs.Ms | Inputs.Mms, Setup: MakeG, Ranks: 3));
@@ -214,6 +247,9 @@ public class BadInputTests
             "--datacolumn", "data"], ["is inside the input vis"], Inputs.Mms, Ranks: 3));
 
         static TestCaseData Case(string name, BadInput input) => new TestCaseData(input).SetName($"BadInput_{name.Replace(' ', '_')}");
+        static TestCaseData Uvh5(string name, Func<Paths, string[]> vis, string[] fragments, Action<Paths>? setup = null,
+            IReadOnlyDictionary<string, string>? env = null) =>
+            Case($"importuvh5 {name}", new(p => ["importuvh5", "--vis", .. vis(p), "--outputvis", p.Out], fragments, 0, setup, Env: env));
     }
 
     [TestCaseSource(nameof(Cases))]
@@ -228,8 +264,8 @@ public class BadInputTests
 
         var args = c.Args(p);
         var r = c.Ranks > 0
-            ? Run(p.W, Repo.Script("run-mpi.sh"), ["-n", c.Ranks.ToString(), .. args])
-            : Run(p.W, "dotnet", [Repo.MmsMpiDll, .. args]);
+            ? Run(p.W, Repo.Script("run-mpi.sh"), ["-n", c.Ranks.ToString(), .. args], c.Env)
+            : Run(p.W, "dotnet", [Repo.MmsMpiDll, .. args], c.Env);
 
         string shown = $"MmsMpi {string.Join(" ", args.Select(Quote))}\n{r}";
         Assert.That(r.ExitCode, Is.EqualTo(1), shown);
@@ -355,6 +391,10 @@ public class BadInputTests
 
     // ---- helpers
 
+    private static Action<Paths> MakeUvh5(params string[] options) => MakeUvh5At("a.uvh5", options);
+
+    private static Action<Paths> MakeUvh5At(string name, params string[] options) => p => Uvh5Tests.Make(p[name], options);
+
     private static void Copy(string from, string to)
     {
         var r = Proc.Run("cp", ["-a", from, to]);
@@ -391,6 +431,6 @@ public class BadInputTests
         Checks.Py(ms, "__import__('hashlib').sha1(b''.join(t.getcell('FLAG', i).tobytes() for i in range(t.nrows()))).hexdigest()");
 
     /// <summary>A child process in a given working directory (the CLI, or run-mpi.sh with MMSMPI_DLL set).</summary>
-    private static ProcResult Run(string cwd, string file, IEnumerable<string> args) =>
-        Proc.Run(file, args, new Dictionary<string, string> { ["MMSMPI_DLL"] = Repo.MmsMpiDll }, cwd: cwd);
+    private static ProcResult Run(string cwd, string file, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null) =>
+        Proc.Run(file, args, new Dictionary<string, string>(env ?? new Dictionary<string, string>()) { ["MMSMPI_DLL"] = Repo.MmsMpiDll }, cwd: cwd);
 }

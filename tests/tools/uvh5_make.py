@@ -17,7 +17,8 @@ Values are a pure function of (seed, global time index, baseline, global channel
 --series are slices of the single file with N× the times (--split time) or channels (--split freq), and
 --conj mixed / a1>a2 files are the --conj a1<a2 file with the affected baselines conjugated (ant swap,
 conj(visdata), −uvw, xy↔yx and rl↔lr swapped: also for flags and nsamples).  Blt order is time-major.
-multi: centres cat_id 0 and 3 alternate in blocks of max(1, ntimes // 4) times.
+multi: centres cat_id 0 and 3 alternate in blocks of max(1, ntimes // 4) times (of the whole series).  --legacy phase_type (fk5
+'phased') and drift replace --phase.  Negative option values may be given as '--pols -1,-2' or '--pols=-1,-2'.
 """
 import argparse
 import json
@@ -177,7 +178,7 @@ def make_catalog(a, jd0):
     """{cat_id: entry} and a function global time index -> cat_id."""
     lon, lat = SOURCES["A"]
     if a.phase == "multi":
-        block = max(1, a.ntimes // 4)
+        block = max(1, a.ntimes * (a.series if a.series and a.split == "time" else 1) // 4)
         cat = {0: entry("srcA", "sidereal", lon, lat, "icrs", 2000.0),
                3: entry("srcB", "sidereal", *SOURCES["B"], "icrs", 2000.0)}
         return cat, lambda t: np.where((t // block) % 2 == 0, 0, 3)

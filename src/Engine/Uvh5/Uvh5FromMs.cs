@@ -96,9 +96,12 @@ public sealed class ExportLayout
     public required int[] BltOfRow { get; init; }
     public required int[] RowOfBlt { get; init; }
     public required int[] DdiOfRow { get; init; }
+    /// <summary>Channels of each DDI in the file (0 for DDIs without rows) and where they start on its frequency axis.</summary>
     public required int[] DdiChannels { get; init; }
     public required int[] DdiFirstChannel { get; init; }
-    public required int[] DdiSpw { get; init; }
+
+    /// <summary>The spws of the DDIs that have rows, in DDI order: the file's spws.</summary>
+    public required int[] UsedSpws { get; init; }
     public required int NCorr { get; init; }
 
     /// <summary>AIPS codes of the file's polarizations, and the MS correlation each one is.</summary>
@@ -160,20 +163,21 @@ public sealed class ExportLayout
         using var polTable = ms.OpenSubtable("POLARIZATION");
         var ddiSpw = dd.GetColumn<int>("SPECTRAL_WINDOW_ID");
         var ddiPol = dd.GetColumn<int>("POLARIZATION_ID");
+        // DDIs without rows (an ALMA MS's unused spws) have no channels in the file.
         var used = ddi.Distinct().Order().ToArray();
-        if (used.Length != ddiSpw.Length)
-            throw new UserError($"{ms.Name}: DATA_DESCRIPTION rows {string.Join(",", Enumerable.Range(0, ddiSpw.Length).Except(used))} have no rows (select the used spws first, e.g. with split)");
-        if (ddiPol.Distinct().Count() > 1) throw new UserError($"{ms.Name}: its DDIs have different correlations (one polarization setup per UVH5 file)");
-        var corrTypes = polTable.GetCell<int>("CORR_TYPE", ddiPol[0]);
+        var corrTypes = polTable.GetCell<int>("CORR_TYPE", ddiPol[used[0]]);
+        if (used.Any(d => !polTable.GetCell<int>("CORR_TYPE", ddiPol[d]).SequenceEqual(corrTypes)))
+            throw new UserError($"{ms.Name}: its spws have different correlations (one polarization setup per UVH5 file; split them apart first)");
         var aips = corrTypes.Select(t => Polarizations.FromCorrType(t) ?? throw new UserError($"{ms.Name}: correlation type {t} has no UVH5 polarization code")).ToArray();
         var pols = Polarizations.InAipsOrder(aips);
-        var channels = ddiSpw.Select(s => spwTable.GetColumn<int>("NUM_CHAN")[s]).ToArray();
+        var numChan = spwTable.GetColumn<int>("NUM_CHAN");
+        var channels = Enumerable.Range(0, ddiSpw.Length).Select(d => used.Contains(d) ? numChan[ddiSpw[d]] : 0).ToArray();
         var firsts = channels.Select((_, i) => channels.Take(i).Sum()).ToArray();
         bool flip = !(ms.Keywords.TryGetValue("pyuvdata_flip_conj", out var k) && k == "false");
         return new ExportLayout
         {
             Rows = nrow, NBlts = rowOfBlt.Count, BltOfRow = bltOfRow, RowOfBlt = rowOfBlt.ToArray(), DdiOfRow = ddi,
-            DdiChannels = channels, DdiFirstChannel = firsts, DdiSpw = ddiSpw, NCorr = corrTypes.Length,
+            DdiChannels = channels, DdiFirstChannel = firsts, UsedSpws = used.Select(d => ddiSpw[d]).ToArray(), NCorr = corrTypes.Length,
             Pols = pols, CorrOfPol = pols.Select(p => Array.IndexOf(aips, p)).ToArray(), FlipConj = flip,
             Time = time, Ant1 = a1, Ant2 = a2, Field = field, Exposure = exposure, Uvw = uvw,
         };

@@ -246,11 +246,11 @@ public sealed record Uvh5Header
                 return children.Select(c => c.IsGroup ? FromGroup($"{group}/{c.Name}", c.Name) : FromJson($"{group}/{c.Name}", c.Name)).ToList();
             }
             if (!Has("phase_type")) throw Error(f.Path, "neither Header/phase_center_catalog nor the legacy Header/phase_type is present");
-            string name = Has("object_name") ? Str("object_name") : "unprojected";
+            string? name = Has("object_name") ? Str("object_name") : null;
             return Str("phase_type") switch
             {
-                "drift" => [new PhaseCentre(0, name, PhaseCentre.Unprojected, 0, Math.PI / 2, "altaz", null)],
-                "phased" => [new PhaseCentre(0, name, PhaseCentre.Sidereal, Doubles("phase_center_ra")[0], Doubles("phase_center_dec")[0],
+                "drift" => [new PhaseCentre(0, name ?? "unprojected", PhaseCentre.Unprojected, 0, Math.PI / 2, "altaz", null)],
+                "phased" => [new PhaseCentre(0, name ?? "unknown", PhaseCentre.Sidereal, Doubles("phase_center_ra")[0], Doubles("phase_center_dec")[0],
                     Has("phase_center_frame") ? Str("phase_center_frame") : Doubles("phase_center_epoch")[0] == 1950 ? "fk4" : "fk5",
                     Has("phase_center_epoch") ? Doubles("phase_center_epoch")[0] : null)],
                 var t => throw Error(f.Path, $"phase_type '{t}' is neither 'phased' nor 'drift'"),

@@ -53,15 +53,15 @@ internal static class Uvh5HeaderWriter
 
         using (var spw = ms.OpenSubtable("SPECTRAL_WINDOW"))
         {
-            var freqs = l.DdiSpw.SelectMany(s => spw.GetCell<double>("CHAN_FREQ", s)).ToArray();
-            var widths = l.DdiSpw.SelectMany(s => spw.GetCell<double>("CHAN_WIDTH", s)).ToArray();
-            var ids = SpwIds(spw, l.DdiSpw);
+            var freqs = l.UsedSpws.SelectMany(s => spw.GetCell<double>("CHAN_FREQ", s)).ToArray();
+            var widths = l.UsedSpws.SelectMany(s => spw.GetCell<double>("CHAN_WIDTH", s)).ToArray();
+            var ids = SpwIds(spw, l.UsedSpws);
             h.Long("Nspws", ids.Length);
             h.Long("Nfreqs", freqs.Length);
             h.Doubles("freq_array", freqs);
             h.Doubles("channel_width", widths);
             h.Ints("spw_array", ids);
-            h.Longs("flex_spw_id_array", l.DdiChannels.SelectMany((n, d) => Enumerable.Repeat((long)ids[d], n)).ToArray());
+            h.Longs("flex_spw_id_array", l.UsedSpws.SelectMany((s, i) => Enumerable.Repeat((long)ids[i], spw.GetCell<double>("CHAN_FREQ", s).Length)).ToArray());
         }
         h.Long("Npols", l.Pols.Length);
         h.Ints("polarization_array", l.Pols);
@@ -112,14 +112,14 @@ internal static class Uvh5HeaderWriter
     private static void PhaseCentres(H5File file, Writer h, CasaTable ms, ExportLayout l, double[] lst, double latitude)
     {
         using var fieldTable = ms.OpenSubtable("FIELD");
-        string frame = DirectionFrame(fieldTable);
+        var frames = DirectionFrames(fieldTable);
         var sourceIds = fieldTable.GetColumn<int>("SOURCE_ID");
         var used = l.RowOfBlt.Select(r => l.Field[r]).Distinct().Order().ToArray();
         var catIds = used.Select(f => sourceIds[f]).Distinct().Count() == used.Length && used.All(f => sourceIds[f] >= 0)
             ? used.ToDictionary(f => f, f => sourceIds[f]) : used.ToDictionary(f => f, f => f);
         // PHASE_DIR's first term: the direction at the field's TIME (pyuvdata refuses NUM_POLY > 0 altogether).
         var centres = used.ToDictionary(f => f, f => fieldTable.GetCell<double>("PHASE_DIR", f) is var d
-            ? PhaseCentre.FromMs(catIds[f], fieldTable.GetString("NAME", f), frame, d[0], d[1]) : null!);
+            ? PhaseCentre.FromMs(catIds[f], fieldTable.GetString("NAME", f), frames[f], d[0], d[1]) : null!);
         file.CreateGroup("Header/phase_center_catalog");
         foreach (var c in centres.Values)
         {
@@ -147,13 +147,24 @@ internal static class Uvh5HeaderWriter
         h.Doubles("phase_center_frame_pa", new double[blt.Length]);
     }
 
-    /// <summary>The FIELD directions' frame (MEASINFO Ref; J2000 when none is given, as casacore assumes).</summary>
-    private static string DirectionFrame(CasaTable field)
+    /// <summary>casacore's MDirection types by code (a VarRefCol column holds these).</summary>
+    private static readonly string[] DirectionTypes =
+    [
+        "J2000", "JMEAN", "JTRUE", "APP", "B1950", "B1950_VLA", "BMEAN", "BTRUE", "GALACTIC", "HADEC", "AZEL", "AZELSW",
+        "AZELGEO", "AZELSWGEO", "JNAT", "ECLIPTIC", "MECLIPTIC", "TECLIPTIC", "SUPERGAL", "ITRF", "TOPO", "ICRS",
+    ];
+
+    /// <summary>
+    /// Each FIELD row's direction frame: MEASINFO Ref (J2000 when none is given, as casacore assumes), or the row's
+    /// code in the VarRefCol column that CASA's fillers add (PhaseDir_Ref).
+    /// </summary>
+    private static string[] DirectionFrames(CasaTable field)
     {
         var kw = field.ColumnKeywords("PHASE_DIR");
-        if (kw.ContainsKey("MEASINFO.VarRefCol"))
-            throw new UserError("FIELD PHASE_DIR has a frame per row (VarRefCol): a UVH5 catalogue of mixed frames is not supported");
-        return kw.TryGetValue("MEASINFO.Ref", out var r) ? r : "J2000";
+        int n = (int)field.NRow;
+        if (!kw.TryGetValue("MEASINFO.VarRefCol", out var refColumn))
+            return Enumerable.Repeat(kw.TryGetValue("MEASINFO.Ref", out var r) ? r : "J2000", n).ToArray();
+        return field.GetColumn<int>(refColumn).Select(c => c >= 0 && c < DirectionTypes.Length ? DirectionTypes[c] : $"code {c}").ToArray();
     }
 
     /// <summary>Header datasets with the types pyuvdata writes (int64 counts, int32 arrays, float64 values).</summary>
