@@ -130,6 +130,20 @@ public sealed class H5File : IDisposable
     }
 }
 
+/// <summary>liblzf's decoder (h5py's LZF filter stores a chunk as one LZF block without a header).</summary>
+public static class Lzf
+{
+    /// <summary>Decodes input into output, which it must fill exactly.</summary>
+    public static unsafe void Decompress(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        uint n;
+        fixed (byte* i = input)
+        fixed (byte* o = output)
+            n = LzfNative.lzf_decompress(i, (uint)input.Length, o, (uint)output.Length);
+        if (n != output.Length) throw new H5Exception($"LZF: a chunk decoded to {n} bytes, {output.Length} expected");
+    }
+}
+
 /// <summary>An open dataset: its dims, file type and filters, whole and hyperslab reads and writes with caller buffers.</summary>
 public sealed class H5Dataset : IDisposable
 {
@@ -158,6 +172,49 @@ public sealed class H5Dataset : IDisposable
         long type = H5Exception.Check(Native.H5Dget_type(id), $"the type of {_where}");
         Type = H5TypeInfo.Of(type);
         Native.H5Tclose(type);
+    }
+
+    /// <summary>The chunk shape of a chunked dataset, null for a contiguous or compact one.</summary>
+    public unsafe ulong[]? ChunkDims()
+    {
+        long plist = H5Exception.Check(Native.H5Dget_create_plist(Id), $"the creation properties of {_where}");
+        try
+        {
+            if (Native.H5Pget_layout(plist) != Native.LayoutChunked) return null;
+            var dims = new ulong[Dims.Length];
+            fixed (ulong* d = dims) H5Exception.Check(Native.H5Pget_chunk(plist, dims.Length, d), $"the chunks of {_where}");
+            return dims;
+        }
+        finally { Native.H5Pclose(plist); }
+    }
+
+    /// <summary>Whether the file stores the elements exactly as memType holds them (a raw chunk is then usable as is).</summary>
+    public bool StoredAs(long memType)
+    {
+        long type = H5Exception.Check(Native.H5Dget_type(Id), $"the type of {_where}");
+        try { return Native.H5Tequal(type, memType) > 0; }
+        finally { Native.H5Tclose(type); }
+    }
+
+    /// <summary>Bytes stored for the chunk at offset (0: never written, the fill value).</summary>
+    public unsafe long ChunkBytes(ulong[] offset)
+    {
+        ulong bytes = 0;
+        fixed (ulong* o = offset) H5Exception.Check(Native.H5Dget_chunk_storage_size(Id, o, &bytes), $"the chunk at [{string.Join(",", offset)}] of {_where}");
+        return (long)bytes;
+    }
+
+    /// <summary>
+    /// The stored bytes of the chunk at offset, without the filter pipeline (H5Dread_chunk); filterMask has bit i set
+    /// where filter i was skipped for this chunk (h5py stores a chunk LZF cannot shrink as it is).
+    /// </summary>
+    public unsafe void ReadChunk(ulong[] offset, Span<byte> raw, out uint filterMask)
+    {
+        uint mask = 0;
+        fixed (ulong* o = offset)
+        fixed (byte* p = raw)
+            H5Exception.Check(Native.H5Dread_chunk(Id, Native.Default, o, &mask, p), $"reading the chunk at [{string.Join(",", offset)}] of {_where}");
+        filterMask = mask;
     }
 
     /// <summary>The filter ids of the dataset's pipeline (32000: LZF, 1: deflate, 2: shuffle).</summary>

@@ -19,7 +19,7 @@ internal static unsafe partial class Native
     internal const int SpaceScalar = 0, SpaceNull = 2;
     internal const uint FlagOptional = 1;
     internal const int StrNullPad = 1;
-    internal const int SelectSet = 0, IndexName = 0, IterInc = 0, IdGroup = 2;
+    internal const int SelectSet = 0, IndexName = 0, IterInc = 0, IdGroup = 2, LayoutChunked = 2;
 
     [LibraryImport(Lib)] internal static partial int H5open();
     [LibraryImport(Lib)] internal static partial int H5Eset_auto2(long stack, nint func, nint clientData);
@@ -80,6 +80,11 @@ internal static unsafe partial class Native
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial long H5Oopen(long loc, string name, long lapl);
     [LibraryImport(Lib)] internal static partial int H5Oclose(long obj);
     [LibraryImport(Lib)] internal static partial int H5Iget_type(long id);
+    [LibraryImport(Lib)] internal static partial int H5Dread_chunk(long dataset, long xfer, ulong* offset, uint* filters, void* buf);
+    [LibraryImport(Lib)] internal static partial int H5Dget_chunk_storage_size(long dataset, ulong* offset, ulong* bytes);
+    [LibraryImport(Lib)] internal static partial int H5Tequal(long a, long b);
+    [LibraryImport(Lib)] internal static partial int H5Pget_layout(long plist);
+    [LibraryImport(Lib)] internal static partial int H5Pget_chunk(long plist, int maxDims, ulong* dims);
 
     /// <summary>H5G_info_t of libhdf5 1.10.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -110,6 +115,12 @@ internal static unsafe partial class Native
         H5Eset_auto2(Default, 0, 0);
         return handle;
     }
+}
+
+/// <summary>liblzf (loaded with libhdf5 for the LZF plugin): its decoder, for chunks read whole with H5Dread_chunk.</summary>
+internal static unsafe partial class LzfNative
+{
+    [LibraryImport("liblzf.so.1")] internal static partial uint lzf_decompress(void* input, uint inputLength, void* output, uint outputLength);
 }
 
 /// <summary>The libc calls that loading libhdf5 globally needs.</summary>

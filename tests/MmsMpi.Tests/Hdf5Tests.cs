@@ -130,6 +130,40 @@ public class Hdf5Tests
             Assert.That(d.GetProperty(name).GetProperty("filters").EnumerateArray().Select(x => x.GetString()), Does.Contain("lzf"), $"{name} is LZF-compressed");
     }
 
+    /// <summary>Hyperslab writes into LZF chunks and hyperslab reads; string arrays, groups and h5py's Empty as h5py has them.</summary>
+    [Test]
+    public void HyperslabsStringArraysAndGroups()
+    {
+        using var tmp = new TempDir();
+        var all = Enumerable.Range(0, 30 * 5 * 2).Select(i => (float)i).ToArray();
+        using (var f = H5File.Create(tmp["s.h5"]))
+        {
+            f.CreateGroup("G");
+            f.CreateGroup("G/7");
+            f.WriteStrings("G/names", ["1a", "", "42c"]);
+            using var ds = f.CreateDataset("G/x", [30, 5, 2], H5Types.Float, lzfChunk: [4, 5, 2]);
+            // Out of order and across chunk boundaries, as exportuvh5 writes its blocks.
+            ds.Write<float>(all.AsSpan(20 * 10, 10 * 10), H5Types.Float, [20, 0, 0], [10, 5, 2]);
+            ds.Write<float>(all.AsSpan(0, 20 * 10), H5Types.Float, [0, 0, 0], [20, 5, 2]);
+        }
+        var r = Proc.Python("""
+            import sys, h5py, numpy as np
+            f = h5py.File(sys.argv[1], 'a')
+            print(int((f['G/x'][()].ravel() == np.arange(300)).all()), f['G/x'].compression, [n.decode() for n in f['G/names'][()]])
+            f['G/empty'] = h5py.Empty('f')
+            """, tmp["s.h5"]);
+        Assert.That(r.Stdout.Trim(), Is.EqualTo("1 lzf ['1a', '', '42c']"), r.ToString());
+        using var g = H5File.Open(tmp["s.h5"]);
+        Assert.That(g.Children("G"), Is.EqualTo(new[] { ("7", true), ("empty", false), ("names", false), ("x", false) }));
+        using (var names = g.Dataset("G/names")) Assert.That(names.ReadStrings(), Is.EqualTo(new[] { "1a", "", "42c" }));
+        using (var empty = g.Dataset("G/empty")) Assert.That(empty.IsEmpty, Is.True);
+        using var x = g.Dataset("G/x");
+        var slab = new float[3 * 2 * 2];
+        x.Read<float>(slab, H5Types.Float, [5, 1, 0], [3, 2, 2]);
+        Assert.That(slab, Is.EqualTo(new[] { 5, 6, 7 }.SelectMany(b => new[] { 1, 2 }.SelectMany(c => new[] { 0, 1 }.Select(p => (float)(b * 10 + c * 2 + p))))));
+        Assert.Throws<ArgumentException>(() => x.Read<float>(new float[5], H5Types.Float, [0, 0, 0], [1, 2, 2]), "a buffer of the wrong size is refused");
+    }
+
     [Test]
     public void AFileThatIsNotHdf5IsNamed()
     {

@@ -257,4 +257,23 @@ public class KernelSimdParityTests
             }
         }
     }
+
+    /// <summary>UVH5 ↔ MS conjugation: the sign bit of every imaginary part flipped, bit for bit in both paths (NaNs too).</summary>
+    [TestCaseSource(nameof(Fills))]
+    public void Conjugate(Fill fill)
+    {
+        var rng = new Random(7000 + (int)fill);
+        foreach (int n in new[] { 0, 1, 3, 4, 5, 7, 8, 9, 31, 64, 1027 })
+        {
+            var vis = MakeCube(rng, n, fill).Vis;
+            var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<ComplexF, float>(vis).ToArray();
+            var (scalar, simd) = ((float[])floats.Clone(), (float[])floats.Clone());
+            Kernels.Conjugate.Scalar(scalar);
+            Kernels.Conjugate.Simd(simd);
+            Assert.That(simd.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(scalar.Select(BitConverter.SingleToInt32Bits)), $"n {n}");
+            for (int i = 0; i < n; i++)
+                Assert.That((BitConverter.SingleToInt32Bits(scalar[2 * i]), BitConverter.SingleToInt32Bits(scalar[2 * i + 1]) ^ int.MinValue),
+                    Is.EqualTo((BitConverter.SingleToInt32Bits(vis[i].Re), BitConverter.SingleToInt32Bits(vis[i].Im))), $"n {n} element {i}");
+        }
+    }
 }

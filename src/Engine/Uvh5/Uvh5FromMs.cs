@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MmsMpi.Casacore;
 using MmsMpi.Hdf5;
 
@@ -36,48 +37,77 @@ public static class Uvh5FromMs
         var f = new sbyte[(long)block * nf * np];
         var w = new float[(long)block * nf * np];
         bool spectrum = ms.HasColumn("WEIGHT_SPECTRUM") && l.Rows > 0 && ms.IsDefined("WEIGHT_SPECTRUM", 0);
+        var rows = new RowBuffers();
+        var (gather, write) = (new Stopwatch(), new Stopwatch());
         for (int b0 = 0; b0 < l.NBlts; b0 += block)
         {
             cancel.ThrowIfCancellationRequested();
             int n = Math.Min(block, l.NBlts - b0);
-            // Cells no MS row fills (a spw missing at a baseline-time): zero, flagged, no samples.
-            Array.Clear(v);
-            Array.Clear(w);
-            Array.Fill(f, (sbyte)1);
-            foreach (var run in l.RunsOf(b0, n)) Gather(ms, l, run, b0, spectrum, v, f, w);
-            ulong[] start = [(ulong)b0, 0, 0], count = [(ulong)n, (ulong)nf, (ulong)np];
             int cells = n * nf * np;
+            // Cells no MS row fills (a spw missing at a baseline-time): zero, flagged, no samples.
+            if (!l.Complete)
+            {
+                Array.Clear(v, 0, 2 * cells);
+                Array.Clear(w, 0, cells);
+                Array.Fill(f, (sbyte)1, 0, cells);
+            }
+            gather.Start();
+            foreach (var run in l.RunsOf(b0, n)) Gather(ms, l, run, b0, spectrum, rows, v, f, w);
+            gather.Stop();
+            write.Start();
+            ulong[] start = [(ulong)b0, 0, 0], count = [(ulong)n, (ulong)nf, (ulong)np];
             vis.Write<float>(v.AsSpan(0, 2 * cells), H5Types.ComplexFloat, start, count);
             flags.Write<sbyte>(f.AsSpan(0, cells), H5Types.Bool, start, count);
             nsamples.Write<float>(w.AsSpan(0, cells), H5Types.Float, start, count);
+            write.Stop();
+        }
+        Log.For<ExportLayout>().Debug($"{Path.GetFileName(file.Path)}: read and gather {gather.Elapsed.TotalSeconds:F2} s, write {write.Elapsed.TotalSeconds:F2} s");
+    }
+
+    /// <summary>One run's MS cells, reused from run to run (grown to the largest).</summary>
+    private sealed class RowBuffers
+    {
+        public ComplexF[] Data = [];
+        public bool[] Flag = [];
+        public float[] Weight = [];
+
+        public void Ensure(int cells)
+        {
+            if (Data.Length >= cells) return;
+            (Data, Flag, Weight) = (new ComplexF[cells], new bool[cells], new float[cells]);
         }
     }
 
     /// <summary>Reads one run of rows (one DDI) and puts its cells into the block, conjugated and in AIPS order.</summary>
-    private static void Gather(CasaTable ms, ExportLayout l, RowRun run, int b0, bool spectrum, float[] v, sbyte[] f, float[] w)
+    private static void Gather(CasaTable ms, ExportLayout l, RowRun run, int b0, bool spectrum, RowBuffers buffers, float[] v, sbyte[] f, float[] w)
     {
         var (nchan, ncorr, chan0) = (l.DdiChannels[run.Ddi], l.NCorr, l.DdiFirstChannel[run.Ddi]);
         int cells = run.Count * nchan * ncorr;
-        var data = new ComplexF[cells];
-        var flag = new bool[cells];
-        var weight = new float[spectrum ? cells : run.Count * ncorr];
+        buffers.Ensure(cells);
+        var data = buffers.Data.AsSpan(0, cells);
+        var flag = buffers.Flag.AsSpan(0, cells);
+        var weight = buffers.Weight.AsSpan(0, spectrum ? cells : run.Count * ncorr);
         ms.GetColumn<ComplexF>("DATA", run.Row0, run.Count, data);
         ms.GetColumn<bool>("FLAG", run.Row0, run.Count, flag);
         ms.GetColumn<float>(spectrum ? "WEIGHT_SPECTRUM" : "WEIGHT", run.Row0, run.Count, weight);
         int nf = l.NFreqs, np = l.Pols.Length;
         float sign = l.FlipConj ? -1 : 1;
+        var corrOf = l.CorrOfPol;
         for (int r = 0; r < run.Count; r++)
         {
-            int blt = l.BltOfRow[run.Row0 + r] - b0;
-            for (int c = 0; c < nchan; c++)
+            int at = ((l.BltOfRow[run.Row0 + r] - b0) * nf + chan0) * np;
+            for (int c = 0; c < nchan; c++, at += np)
+            {
+                int cell = (r * nchan + c) * ncorr;
                 for (int j = 0; j < np; j++)
                 {
-                    int src = (r * nchan + c) * ncorr + l.CorrOfPol[j], dst = (blt * nf + chan0 + c) * np + j;
+                    int src = cell + corrOf[j], dst = at + j;
                     v[2 * dst] = data[src].Re;
                     v[2 * dst + 1] = sign * data[src].Im;
                     f[dst] = (sbyte)(flag[src] ? 1 : 0);
-                    w[dst] = spectrum ? weight[src] : weight[r * ncorr + l.CorrOfPol[j]];
+                    w[dst] = spectrum ? weight[src] : weight[r * ncorr + corrOf[j]];
                 }
+            }
         }
     }
 }
@@ -116,6 +146,9 @@ public sealed class ExportLayout
     public required double[] Uvw { get; init; }
 
     public int NFreqs => DdiChannels.Sum();
+
+    /// <summary>Every baseline-time has exactly one row of every DDI: the rows fill every cell of the file.</summary>
+    public required bool Complete { get; init; }
 
     /// <summary>The runs of rows of one DDI that fill baseline-times [b0, b0 + n).</summary>
     public IEnumerable<RowRun> RunsOf(int b0, int n)
@@ -173,11 +206,14 @@ public sealed class ExportLayout
         var numChan = spwTable.GetColumn<int>("NUM_CHAN");
         var channels = Enumerable.Range(0, ddiSpw.Length).Select(d => used.Contains(d) ? numChan[ddiSpw[d]] : 0).ToArray();
         var firsts = channels.Select((_, i) => channels.Take(i).Sum()).ToArray();
+        var cellsOfRows = new HashSet<(int, int)>();
+        for (int r = 0; r < nrow; r++) cellsOfRows.Add((bltOfRow[r], ddi[r]));
         bool flip = !(ms.Keywords.TryGetValue("pyuvdata_flip_conj", out var k) && k == "false");
         return new ExportLayout
         {
             Rows = nrow, NBlts = rowOfBlt.Count, BltOfRow = bltOfRow, RowOfBlt = rowOfBlt.ToArray(), DdiOfRow = ddi,
             DdiChannels = channels, DdiFirstChannel = firsts, UsedSpws = used.Select(d => ddiSpw[d]).ToArray(), NCorr = corrTypes.Length,
+            Complete = cellsOfRows.Count == nrow && nrow == (long)rowOfBlt.Count * used.Length,
             Pols = pols, CorrOfPol = pols.Select(p => Array.IndexOf(aips, p)).ToArray(), FlipConj = flip,
             Time = time, Ant1 = a1, Ant2 = a2, Field = field, Exposure = exposure, Uvw = uvw,
         };
