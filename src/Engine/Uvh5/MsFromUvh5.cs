@@ -1,7 +1,7 @@
-using MmsMpi.Casacore;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using MmsMpi.Casacore;
 using MmsMpi.Hdf5;
 
 namespace MmsMpi.Uvh5;
