@@ -6,7 +6,8 @@
 #
 # Environment:
 #   MMSMPI_DLL         engine to run (default: src/Engine/bin/{Release,Debug}/net10.0/MmsMpi.dll)
-#   MMSMPI_MPI=mpich   use MPICH (mpiexec.mpich; the ranks then load libmpishim_mpich.so) instead of Open MPI
+#   MMSMPI_MPI=mpich   use MPICH (mpiexec.mpich; the ranks then talk MPI through MPI.NET on libmpich) instead of
+#                      Open MPI (mpiexec.openmpi; our shim on libmpi)
 #   MMSMPI_TIMEOUT     kill the job after this many seconds (a hang is not detected by MPI otherwise)
 #   MMSMPI_RSH_AGENT   "ssh" replacement for --hostfile runs (e.g. the netns cluster's nsrsh)
 #   MMSMPI_LOCALHOST   MPICH only: this host's address as the other hosts reach it (hydra -localhost)
@@ -52,7 +53,10 @@ if [[ "${MMSMPI_MPI:-}" == "mpich" ]]; then
     [[ -n "${MMSMPI_TIMEOUT:-}" ]] && export MPIEXEC_TIMEOUT="$MMSMPI_TIMEOUT"
 else
     # TERM=dumb: Open MPI gives ranks a pty and .NET would print escape codes.
-    cmd=(mpiexec -n "$ranks" --oversubscribe -x TERM=dumb --mca pml ob1 --mca osc ^ucx)
+    # Open MPI's mpiexec by name: with MPICH installed too, plain mpiexec may be MPICH's (Debian's mpi alternative).
+    openmpi=mpiexec
+    command -v mpiexec.openmpi > /dev/null && openmpi=mpiexec.openmpi
+    cmd=("$openmpi" -n "$ranks" --oversubscribe -x TERM=dumb --mca pml ob1 --mca osc ^ucx)
     [[ "$(id -u)" == 0 ]] && cmd+=(--allow-run-as-root)
     while IFS= read -r name; do cmd+=(-x "$name"); done < <(compgen -e | grep -E '^(MMSMPI_|DOTNET_)' || true)
     if [[ -n "$hostfile" ]]; then

@@ -9,7 +9,7 @@ using MmsMpi.Runtime;
 bool verbose = Environment.GetEnvironmentVariable("MMSMPI_DEBUG") == "1";
 JobWire.Use(TaskCommands.JobTypes());
 Interruption.Install();
-if (!MpiComm.LaunchedByMpiexec)
+if (!MpiBackend.LaunchedByMpiexec)
 {
     Log.Configure(0, verbose);
     Log.StartUp();
@@ -18,7 +18,7 @@ if (!MpiComm.LaunchedByMpiexec)
     finally { Log.PeakMemory(); }
 }
 
-using var comm = MpiComm.Init();
+using var comm = MpiBackend.Init();
 Log.Configure(comm.Rank, verbose);
 Log.StartUp();
 AppDomain.CurrentDomain.UnhandledException += (_, e) =>

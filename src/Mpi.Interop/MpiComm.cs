@@ -3,20 +3,18 @@ using System.Runtime.InteropServices;
 namespace MmsMpi.Mpi;
 
 /// <summary>
-/// MPI_COMM_WORLD of this process: point-to-point byte messages, barrier, broadcast, abort.
+/// MPI_COMM_WORLD of this process through our C shim, for Open MPI (whose handles are pointers, which MPI.NET cannot
+/// take): point-to-point byte messages, barrier, broadcast, abort.
 /// MPI is initialised with MPI_THREAD_FUNNELED: every call (including <see cref="Dispose"/>, except the last-resort
 /// <see cref="Abort"/>) must come from the thread that called <see cref="Init"/>; calls from another thread throw
 /// <see cref="InvalidOperationException"/>.
 /// Do not <c>await</c> between MPI calls unless the continuation is known to resume on that same thread.
 /// Source and tag arguments accept <see cref="Any"/> (-1) for MPI_ANY_SOURCE / MPI_ANY_TAG.
 /// </summary>
-public sealed unsafe class MpiComm : IDisposable
+public sealed unsafe class MpiComm : IMessagePassing
 {
     /// <summary>Wildcard for a source rank or tag (MPI_ANY_SOURCE, MPI_ANY_TAG).</summary>
-    public const int Any = -1;
-
-    /// <summary>Environment variables through which mpiexec (Open MPI, MPICH hydra, PMIx) hands a rank its job.</summary>
-    private static readonly string[] LauncherVariables = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"];
+    public const int Any = IMessagePassing.Any;
 
     private readonly int _thread = Environment.CurrentManagedThreadId;
     private volatile bool _finalized;
@@ -30,12 +28,6 @@ public sealed unsafe class MpiComm : IDisposable
         ProcessorName = Native.ReadString(Native.mshim_processor_name) ?? throw new MpiException("MPI_Get_processor_name failed");
     }
 
-    /// <summary>True when this process was started by mpiexec (its environment carries the job's rank/size information).</summary>
-    public static bool LaunchedByMpiexec => LauncherVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
-
-    /// <summary>True when env MMSMPI_MPI=mpich selects MPICH (libmpishim_mpich.so, libmpich.so.12) instead of Open MPI.</summary>
-    public static bool UsesMpich => Environment.GetEnvironmentVariable("MMSMPI_MPI") == "mpich";
-
     /// <summary>This process's rank in MPI_COMM_WORLD.</summary>
     public int Rank { get; }
 
@@ -44,6 +36,8 @@ public sealed unsafe class MpiComm : IDisposable
 
     /// <summary>MPI_Get_processor_name: the host this rank runs on.</summary>
     public string ProcessorName { get; }
+
+    public string Backend => "MmsMpi's shim on libmpi.so.40 (Open MPI)";
 
     /// <summary>
     /// Initialises MPI (MPI_THREAD_FUNNELED, errors returned as codes) once per process, from the thread that will make
@@ -99,6 +93,8 @@ public sealed unsafe class MpiComm : IDisposable
         ReceiveExact(buffer[..length], fromRank, gotTag);
         return length;
     }
+
+    public bool TryProbe(int source, int tag, out int fromRank, out int gotTag) => Probe(source, tag, out fromRank, out gotTag, out _);
 
     /// <summary>Non-blocking probe (MPI_Iprobe): true if a matching message is pending, with its source, tag and length in bytes.</summary>
     public bool Probe(int source, int tag, out int fromRank, out int gotTag, out long length)
@@ -163,7 +159,7 @@ public sealed unsafe class MpiComm : IDisposable
     private static void LoadLibMpi()
     {
         Libc.SetEnv("UCX_ERROR_SIGNALS", "", 1);
-        string libmpi = UsesMpich ? "libmpich.so.12" : "libmpi.so.40";
+        const string libmpi = "libmpi.so.40";
         if (Libc.DlOpen(libmpi, Libc.RtldNow | Libc.RtldGlobal) == 0)
             throw new MpiException($"cannot load {libmpi}: {Marshal.PtrToStringUTF8(Libc.DlError())}");
     }

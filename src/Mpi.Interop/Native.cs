@@ -1,20 +1,14 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace MmsMpi.Mpi;
 
 /// <summary>
-/// P/Invoke declarations of libmpishim (native/mpishim.c). Only ints, doubles and pointers cross; -1 = any source/tag.
-/// Loads libmpishim_mpich.so instead of libmpishim.so when <see cref="MpiComm.UsesMpich"/>.
+/// P/Invoke declarations of libmpishim (native/mpishim.c, built against Open MPI). Only ints, doubles and pointers
+/// cross; -1 = any source/tag.
 /// </summary>
 internal static unsafe partial class Native
 {
     private const string Lib = "mpishim";
-
-    static Native() => NativeLibrary.SetDllImportResolver(typeof(Native).Assembly, Resolve);
-
-    private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
-        name == Lib && MpiComm.UsesMpich ? NativeLibrary.Load("libmpishim_mpich.so", assembly, searchPath) : 0;
 
     [LibraryImport(Lib)] internal static partial int mshim_init(out int provided);
     [LibraryImport(Lib)] internal static partial int mshim_finalize();

@@ -11,19 +11,56 @@ namespace MmsMpi.Tests;
 [NonParallelizable]
 public class MpiTests
 {
-    private static readonly string[] LauncherVariables = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"];
+    private static readonly string[] LauncherVariables = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMI_RANK", "PMIX_RANK"];
 
     [Test]
     public void NotLaunchedByMpiexecInAPlainEnvironment()
     {
         Assume.That(LauncherVariables.All(v => Environment.GetEnvironmentVariable(v) is null), "the test runner itself runs under mpiexec");
-        Assert.That(MpiComm.LaunchedByMpiexec, Is.False);
+        Assert.That(MpiBackend.LaunchedByMpiexec, Is.False);
+    }
+
+    /// <summary>The binding follows the launcher (Open MPI's variables or PMIx → our shim, MPICH's PMI → MPI.NET); MMSMPI_MPI overrides.</summary>
+    [TestCase(null, "OMPI_COMM_WORLD_SIZE", ExpectedResult = MpiFamily.OpenMpi)]
+    [TestCase(null, "PMIX_RANK", ExpectedResult = MpiFamily.OpenMpi)]
+    [TestCase(null, "PMI_RANK", ExpectedResult = MpiFamily.Mpich)]
+    [TestCase(null, "PMI_SIZE", ExpectedResult = MpiFamily.Mpich)]
+    [TestCase("openmpi", "PMI_RANK", ExpectedResult = MpiFamily.OpenMpi)]
+    [TestCase("mpich", "OMPI_COMM_WORLD_SIZE", ExpectedResult = MpiFamily.Mpich)]
+    public MpiFamily FamilyFollowsTheLauncher(string? overrideValue, string launcherVariable)
+    {
+        Assume.That(LauncherVariables.All(v => Environment.GetEnvironmentVariable(v) is null), "the test runner itself runs under mpiexec");
+        string? before = Environment.GetEnvironmentVariable("MMSMPI_MPI");
+        try
+        {
+            Environment.SetEnvironmentVariable("MMSMPI_MPI", overrideValue);
+            Environment.SetEnvironmentVariable(launcherVariable, "2");
+            Assert.That(MpiBackend.LaunchedByMpiexec, Is.True);
+            return MpiBackend.Family;
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(launcherVariable, null);
+            Environment.SetEnvironmentVariable("MMSMPI_MPI", before);
+        }
+    }
+
+    [Test]
+    public void AnUnknownMpiIsNamed()
+    {
+        string? before = Environment.GetEnvironmentVariable("MMSMPI_MPI");
+        try
+        {
+            Environment.SetEnvironmentVariable("MMSMPI_MPI", "lam");
+            Assert.That(() => MpiBackend.Family, Throws.InstanceOf<MpiException>().With.Message.Contains("MMSMPI_MPI=lam"));
+        }
+        finally { Environment.SetEnvironmentVariable("MMSMPI_MPI", before); }
     }
 
     [Test]
     public void SingletonJob()
     {
-        Assume.That(!MpiComm.LaunchedByMpiexec && !MpiComm.UsesMpich, "needs Open MPI's singleton mode");
+        Assume.That(!MpiBackend.LaunchedByMpiexec, "needs Open MPI's singleton mode");
         var comm = MpiComm.Init();
         try
         {

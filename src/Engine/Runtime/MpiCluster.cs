@@ -15,7 +15,7 @@ internal static class Tags
 /// Rank 0's view of an MPI job: a dynamic queue that hands the next job to whichever worker is idle (as CASA's
 /// MPICommandClient does), and collects results in job order. All MPI calls happen on the calling thread.
 /// </summary>
-public sealed class MpiCluster(MpiComm comm) : ICluster
+public sealed class MpiCluster(IMessagePassing comm) : ICluster
 {
     private static readonly NLog.Logger Logger = Log.For<MpiCluster>();
 
@@ -44,7 +44,7 @@ public sealed class MpiCluster(MpiComm comm) : ICluster
                     comm.Abort(Interruption.ExitCode);
                 }
             }
-            var message = Idle.TryReceive(comm, MpiComm.Any, Tags.Result, out int from, TimeSpan.FromMilliseconds(200));
+            var message = Idle.TryReceive(comm, IMessagePassing.Any, Tags.Result, out int from, TimeSpan.FromMilliseconds(200));
             if (message is null) continue;
             var reply = JobWire.Decode<WorkerReply>(message);
             running--;
@@ -64,7 +64,7 @@ public sealed class MpiCluster(MpiComm comm) : ICluster
         for (int worker = 1; worker <= Workers; worker++) comm.Send([], worker, Tags.Ping);
         for (int answered = 0; answered < Workers;)
         {
-            if (Idle.TryReceive(comm, MpiComm.Any, Tags.Ping, out _, TimeSpan.FromMilliseconds(200)) is not null) answered++;
+            if (Idle.TryReceive(comm, IMessagePassing.Any, Tags.Ping, out _, TimeSpan.FromMilliseconds(200)) is not null) answered++;
             else if (cancel.IsCancellationRequested) throw new InterruptedError(Interruption.Signal);
         }
     }
@@ -88,18 +88,18 @@ public sealed class MpiCluster(MpiComm comm) : ICluster
 /// </summary>
 internal static class Idle
 {
-    public static byte[] Receive(MpiComm comm, int source, int tag, out int from, out int gotTag)
+    public static byte[] Receive(IMessagePassing comm, int source, int tag, out int from, out int gotTag)
     {
-        while (!comm.Probe(source, tag, out from, out gotTag, out _)) Thread.Sleep(1);
+        while (!comm.TryProbe(source, tag, out from, out gotTag)) Thread.Sleep(1);
         return comm.Receive(from, gotTag, out from, out gotTag);
     }
 
     /// <summary>The next message, or null when none came within the timeout (the coordinator then checks for a stop).</summary>
-    public static byte[]? TryReceive(MpiComm comm, int source, int tag, out int from, TimeSpan timeout)
+    public static byte[]? TryReceive(IMessagePassing comm, int source, int tag, out int from, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;
         int gotTag;
-        while (!comm.Probe(source, tag, out from, out gotTag, out _))
+        while (!comm.TryProbe(source, tag, out from, out gotTag))
         {
             if (DateTime.UtcNow > until) return null;
             Thread.Sleep(1);
@@ -115,13 +115,13 @@ internal sealed record WorkerReply(int JobIndex, JobResult Result);
 /// <summary>A worker rank: runs the jobs rank 0 sends until it is told to stop.</summary>
 public static class Worker
 {
-    public static void Serve(MpiComm comm)
+    public static void Serve(IMessagePassing comm)
     {
         var logger = Log.For<MpiCluster>();
-        logger.Info($"worker rank {comm.Rank} of {comm.Size} on host {comm.ProcessorName}");
+        logger.Info($"worker rank {comm.Rank} of {comm.Size} on host {comm.ProcessorName} ({comm.Backend})");
         while (true)
         {
-            var message = Idle.Receive(comm, 0, MpiComm.Any, out _, out int tag);
+            var message = Idle.Receive(comm, 0, IMessagePassing.Any, out _, out int tag);
             if (tag == Tags.Stop) return;
             if (tag == Tags.Ping) { comm.Send([], 0, Tags.Ping); continue; }
             var request = JobWire.Decode<JobRequest>(message);

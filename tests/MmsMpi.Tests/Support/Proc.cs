@@ -33,8 +33,12 @@ public static class Proc
     public static ProcResult MmsMpi(params string[] args) => Run("dotnet", [Repo.MmsMpiDll, .. args]);
 
     /// <summary>The MmsMpi CLI under mpiexec through scripts/run-mpi.sh.</summary>
-    public static ProcResult MmsMpiUnderMpi(int ranks, params string[] args) =>
-        Run(Repo.Script("run-mpi.sh"), ["-n", ranks.ToString(), .. args], new Dictionary<string, string> { ["MMSMPI_DLL"] = Repo.MmsMpiDll });
+    public static ProcResult MmsMpiUnderMpi(int ranks, params string[] args) => MmsMpiUnderMpi("openmpi", ranks, args);
+
+    /// <summary>The same under the mpiexec of one MPI family: "openmpi" (our shim) or "mpich" (MPI.NET).</summary>
+    public static ProcResult MmsMpiUnderMpi(string family, int ranks, params string[] args) =>
+        Run(Repo.Script("run-mpi.sh"), ["-n", ranks.ToString(), .. args],
+            new Dictionary<string, string> { ["MMSMPI_DLL"] = Repo.MmsMpiDll, ["MMSMPI_MPI"] = family });
 
     /// <summary>Debian's python3 (which has python-casacore; the first python3 on PATH may not).</summary>
     public static ProcResult Python(string script, params string[] args) => Run("/usr/bin/python3", ["-c", script, .. args]);

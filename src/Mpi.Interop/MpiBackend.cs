@@ -1,0 +1,37 @@
+namespace MmsMpi.Mpi;
+
+/// <summary>The MPI family of this process, from the launcher that started it.</summary>
+public enum MpiFamily
+{
+    OpenMpi,
+    Mpich,
+}
+
+/// <summary>
+/// Picks the MPI binding for the launcher that started the process: Open MPI's mpiexec (OMPI_* variables, or PMIx)
+/// → our shim (<see cref="MpiComm"/>); MPICH's hydra or a PMI-1/2 launcher such as srun --mpi=pmi2 (PMI_RANK) →
+/// MPI.NET (<see cref="MpiNetComm"/>). MMSMPI_MPI=openmpi|mpich overrides the guess.
+/// </summary>
+public static class MpiBackend
+{
+    /// <summary>Environment variables through which mpiexec (Open MPI, MPICH hydra, PMIx) hands a rank its job.</summary>
+    private static readonly string[] LauncherVariables = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMI_RANK", "PMIX_RANK"];
+
+    /// <summary>True when this process was started by an MPI launcher (its environment carries the job's rank information).</summary>
+    public static bool LaunchedByMpiexec => LauncherVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
+
+    /// <summary>The family the ranks of this job use.</summary>
+    public static MpiFamily Family => Environment.GetEnvironmentVariable("MMSMPI_MPI") switch
+    {
+        "openmpi" => MpiFamily.OpenMpi,
+        "mpich" => MpiFamily.Mpich,
+        { Length: > 0 } other => throw new MpiException($"MMSMPI_MPI={other}: use openmpi or mpich"),
+        _ => Has("OMPI_COMM_WORLD_SIZE") || Has("PMIX_RANK") ? MpiFamily.OpenMpi
+            : Has("PMI_RANK") || Has("PMI_SIZE") ? MpiFamily.Mpich : MpiFamily.OpenMpi,
+    };
+
+    /// <summary>Initialises MPI with the binding of <see cref="Family"/>.</summary>
+    public static IMessagePassing Init() => Family == MpiFamily.Mpich ? MpiNetComm.Init() : MpiComm.Init();
+
+    private static bool Has(string variable) => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable));
+}
