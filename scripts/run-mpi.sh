@@ -2,7 +2,11 @@
 # Runs the built MmsMpi engine under mpiexec with the flags our MPI setup needs
 # (see /work/shared/recipes/mpi-from-dotnet.md and hostfiles/README.md).
 #
-#   scripts/run-mpi.sh [-n N] [--hostfile FILE] TASK [ARGS...]
+#   scripts/run-mpi.sh [-n N] [--hostfile FILE [--map-by node|slot]] TASK [ARGS...]
+#
+# With a hostfile, ranks go round-robin over the hosts (--map-by node, the default) or fill each host's slots in
+# turn (--map-by slot: rank 0 and the first workers on the first host, as the design document's almahpc01 slots=6 /
+# almahpc02 slots=5 example; see hostfiles/README.md).
 #
 # Environment:
 #   MMSMPI_DLL         engine to run (default: src/Engine/bin/{Release,Debug}/net10.0/MmsMpi.dll)
@@ -14,15 +18,17 @@
 # Every MMSMPI_* and DOTNET_* variable is forwarded to the ranks (MPICH's hydra forwards the whole environment).
 set -euo pipefail
 
-usage() { echo "usage: $0 [-n N] [--hostfile FILE] TASK [ARGS...]" >&2; exit 2; }
+usage() { echo "usage: $0 [-n N] [--hostfile FILE [--map-by node|slot]] TASK [ARGS...]" >&2; exit 2; }
 
 ranks=3
 hostfile=""
+mapby=node
 while [[ $# -gt 0 ]]; do
     case "$1" in
         -n) [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || usage; ranks="$2"; shift 2 ;;
         --hostfile) [[ $# -ge 2 ]] || usage; hostfile="$2"; shift 2
                     [[ -r "$hostfile" ]] || { echo "$0: cannot read hostfile $hostfile" >&2; exit 2; } ;;
+        --map-by) [[ $# -ge 2 && "$2" =~ ^(node|slot)$ ]] || usage; mapby="$2"; shift 2 ;;
         -h|--help) usage ;;
         --version) break ;;   # the engine's own option: start-up time per rank (bench/compare.sh)
         -*) usage ;;
@@ -45,8 +51,10 @@ dotnet="$(command -v dotnet)"
 if [[ "${MMSMPI_MPI:-}" == "mpich" ]]; then
     cmd=(mpiexec.mpich -n "$ranks" -genv TERM dumb)
     if [[ -n "$hostfile" ]]; then
-        # -ppn 1: round-robin over hosts. Not UCX_TLS=tcp,self: with it MPICH 4.0.2 hangs in MPI_Finalize now and then.
-        cmd+=(-f "$hostfile" -ppn 1)
+        # -ppn 1: round-robin over hosts; without it hydra fills each host's slots (host:N) in turn.
+        # Not UCX_TLS=tcp,self: with it MPICH 4.0.2 hangs in MPI_Finalize now and then.
+        cmd+=(-f "$hostfile")
+        [[ "$mapby" == node ]] && cmd+=(-ppn 1)
         [[ -n "${MMSMPI_RSH_AGENT:-}" ]] && cmd+=(-launcher ssh -launcher-exec "$MMSMPI_RSH_AGENT")
         [[ -n "${MMSMPI_LOCALHOST:-}" ]] && cmd+=(-localhost "$MMSMPI_LOCALHOST")
     fi
@@ -60,7 +68,7 @@ else
     [[ "$(id -u)" == 0 ]] && cmd+=(--allow-run-as-root)
     while IFS= read -r name; do cmd+=(-x "$name"); done < <(compgen -e | grep -E '^(MMSMPI_|DOTNET_)' || true)
     if [[ -n "$hostfile" ]]; then
-        cmd+=(--hostfile "$hostfile" --bind-to none --map-by node --mca btl tcp,self)
+        cmd+=(--hostfile "$hostfile" --bind-to none --map-by "$mapby" --mca btl tcp,self)
         [[ -n "${MMSMPI_RSH_AGENT:-}" ]] && cmd+=(--mca plm_rsh_agent "$MMSMPI_RSH_AGENT")
     else
         # --bind-to none: Open MPI otherwise pins each rank to a core; with more ranks than cores two ranks share one

@@ -18,6 +18,12 @@ public enum CasaType
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct ComplexF(float Re, float Im);
 
+/// <summary>The casacore library the shim was built against.</summary>
+public static class CasacoreLibrary
+{
+    public static string Version => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Native.cs_casacore_version()) ?? "unknown";
+}
+
 /// <summary>Raised when casacore reports an error; the message is casacore's own.</summary>
 public sealed class CasacoreException(string message) : Exception(message);
 
@@ -27,6 +33,7 @@ internal static unsafe partial class Native
     private const string Lib = "casashim";
 
     [LibraryImport(Lib)] internal static partial nint cs_last_error();
+    [LibraryImport(Lib)] internal static partial nint cs_casacore_version();
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint cs_table_open(string path, int writable);
     [LibraryImport(Lib)] internal static partial int cs_table_close(nint t);
     [LibraryImport(Lib)] internal static partial long cs_table_nrow(nint t);

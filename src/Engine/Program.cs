@@ -49,6 +49,7 @@ static int Invoke(string[] args)
     var root = new RootCommand("MmsMpi: MPI-parallel Multi-MS engine for radio-interferometry MeasurementSets");
     foreach (var command in TaskCommands.All())
         root.Add(command);
+    foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new VersionAction();
     var parsed = root.Parse(args);
     // A parameter given twice would silently keep one of its values (a second "--vis" without a value was ignored).
     var repeated = parsed.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()

@@ -48,6 +48,19 @@ public static class H5Types
     }
 }
 
+/// <summary>The libhdf5 in use.</summary>
+public static class H5Library
+{
+    public static string Version
+    {
+        get
+        {
+            H5Exception.Check(Native.H5get_libversion(out uint major, out uint minor, out uint release), "H5get_libversion");
+            return $"{major}.{minor}.{release}";
+        }
+    }
+}
+
 /// <summary>What a dataset's file type is, as far as a reader must know to pick a memory type.</summary>
 public sealed record H5TypeInfo(int Class, int Size, bool Signed, IReadOnlyList<(string Name, int Class, int Size)> Members, bool VariableString)
 {

@@ -22,6 +22,7 @@ internal static unsafe partial class Native
     internal const int SelectSet = 0, IndexName = 0, IterInc = 0, IdGroup = 2, LayoutChunked = 2;
 
     [LibraryImport(Lib)] internal static partial int H5open();
+    [LibraryImport(Lib)] internal static partial int H5get_libversion(out uint major, out uint minor, out uint release);
     [LibraryImport(Lib)] internal static partial int H5Eset_auto2(long stack, nint func, nint clientData);
     [LibraryImport(Lib)] internal static partial int H5free_memory(nint buf);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int H5Fis_hdf5(string name);

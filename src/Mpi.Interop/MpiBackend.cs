@@ -33,5 +33,24 @@ public static class MpiBackend
     /// <summary>Initialises MPI with the binding of <see cref="Family"/>.</summary>
     public static IMessagePassing Init() => Family == MpiFamily.Mpich ? MpiNetComm.Init() : MpiComm.Init();
 
+    /// <summary>
+    /// The name and version from MPI_Get_library_version of the family's library (callable before MPI_Init), or why
+    /// it cannot be had (the library is not installed).
+    /// </summary>
+    public static unsafe string LibraryVersion(MpiFamily family)
+    {
+        string lib = family == MpiFamily.Mpich ? MpiNetComm.LibMpich : MpiComm.LibMpi;
+        if (!System.Runtime.InteropServices.NativeLibrary.TryLoad(lib, out nint handle)) return $"{lib} not found";
+        var get = (delegate* unmanaged<byte*, int*, int>)System.Runtime.InteropServices.NativeLibrary.GetExport(handle, "MPI_Get_library_version");
+        // MPI_MAX_LIBRARY_VERSION_STRING: 256 in Open MPI, 8192 in MPICH.
+        var buffer = new byte[8192];
+        int length;
+        fixed (byte* b = buffer)
+            if (get(b, &length) != 0) return $"{lib}: MPI_Get_library_version failed";
+        // "Open MPI v4.1.4, package: ..." and "MPICH Version:\t4.0.2\n...": the name and version.
+        string first = System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\n', ',')[0].Replace("Version:", "");
+        return string.Join(' ', first.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+    }
+
     private static bool Has(string variable) => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable));
 }

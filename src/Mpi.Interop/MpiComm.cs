@@ -37,7 +37,10 @@ public sealed unsafe class MpiComm : IMessagePassing
     /// <summary>MPI_Get_processor_name: the host this rank runs on.</summary>
     public string ProcessorName { get; }
 
-    public string Backend => "MmsMpi's shim on libmpi.so.40 (Open MPI)";
+    public string Backend => $"MmsMpi's shim on {LibMpi}";
+
+    /// <summary>Open MPI's library (soname of Open MPI 3 and 4).</summary>
+    internal const string LibMpi = "libmpi.so.40";
 
     /// <summary>
     /// Initialises MPI (MPI_THREAD_FUNNELED, errors returned as codes) once per process, from the thread that will make
@@ -159,7 +162,7 @@ public sealed unsafe class MpiComm : IMessagePassing
     private static void LoadLibMpi()
     {
         Libc.SetEnv("UCX_ERROR_SIGNALS", "", 1);
-        const string libmpi = "libmpi.so.40";
+        const string libmpi = LibMpi;
         if (Libc.DlOpen(libmpi, Libc.RtldNow | Libc.RtldGlobal) == 0)
             throw new MpiException($"cannot load {libmpi}: {Marshal.PtrToStringUTF8(Libc.DlError())}");
     }

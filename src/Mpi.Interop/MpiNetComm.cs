@@ -13,7 +13,7 @@ namespace MmsMpi.Mpi;
 public sealed class MpiNetComm : IMessagePassing
 {
     /// <summary>The MPICH ABI's library (its soname since MPICH 3.1, shared by the ABI-compatible MPIs).</summary>
-    private const string LibMpich = "libmpich.so.12";
+    internal const string LibMpich = "libmpich.so.12";
 
     private readonly MPI.Environment _environment;
     private readonly MPI.Intracommunicator _world;

@@ -1,5 +1,7 @@
 #include "shim.h"
 
+#include <casacore/casa/version.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -54,3 +56,6 @@ std::vector<std::string> shim::split_lines(const char* text) {
     if (!line.empty()) out.push_back(line);
   return out;
 }
+
+// casacore's version ("3.5.0"), for `MmsMpi --version`.
+SHIM_API const char* cs_casacore_version() { return casacore::getVersion(); }
