@@ -7,11 +7,11 @@ export MMSMPI_DLL="$ROOT/src/Engine/bin/Release/net10.0/MmsMpi.dll"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Debian packages the project needs: casacore (headers, tools, python reader, measures data), Open MPI and MPICH
-# (MPI.NET's), the native build tools, iproute2 for the emulated cluster test, and libhdf5 with the LZF filter
-# (h5py for the tests).
+# (MPI.NET's), the native build tools, iproute2 for the emulated cluster test, libhdf5 with the LZF filter (h5py for
+# the tests), and SLURM with munge for the batch-job tests.
 MMSMPI_PACKAGES=(casacore-dev casacore-tools python3-casacore casacore-data openmpi-bin libopenmpi-dev mpich
                  cmake pkg-config g++ make python3-numpy iproute2 procps
-                 libhdf5-103-1 hdf5-plugin-lzf liblzf1 python3-h5py)
+                 libhdf5-103-1 hdf5-plugin-lzf liblzf1 python3-h5py slurm-wlm munge)
 
 ensure_packages() {
   local missing=()
