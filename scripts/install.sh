@@ -20,9 +20,10 @@ lib="$prefix/lib/mmsmpi"
 bin="$prefix/bin"
 
 ensure_packages
+build_release
 echo "Publishing MmsMpi into $lib ..."
 rm -rf "$lib.new"
-dotnet publish "$ROOT/src/Engine/Engine.csproj" -c Release -o "$lib.new" -nologo -v quiet -clp:ErrorsOnly
+dotnet publish "$ROOT/src/Engine/Engine.csproj" -c Release --no-build -o "$lib.new" -nologo -v quiet -clp:ErrorsOnly
 cp "$ROOT/scripts/run-mpi.sh" "$lib.new/run-mpi.sh"
 # The new tree replaces the old one whole: no stale library of an earlier version stays behind.
 rm -rf "$lib"

@@ -66,25 +66,25 @@ public class ClusterTests
         using var tmp = new TempDir();
         string ms = _data["in.ms"];
         string[] partition = ["partition", "--vis", ms, "--separationaxis", "scan", "--numsubms", "4", "--flagbackup", "false"];
-        var run = OnCluster(family, [.. partition, "--outputvis", tmp["c.mms"]]);
+        var run = OnCluster(family, [.. partition, "--outputvis", tmp["cluster.mms"]]);
         Assert.That(run.Stderr, Does.Contain("worker rank 1 of 3 on host h2").And.Contain("worker rank 2 of 3 on host h1"), run.Stderr);
-        Local([.. partition, "--outputvis", tmp["l.mms"]]);
-        PartitionMpiTests.AssertIdenticalMms(tmp["c.mms"], "c", tmp["l.mms"], "l");
+        Local([.. partition, "--outputvis", tmp["local.mms"]]);
+        PartitionMpiTests.AssertIdenticalMms(tmp["cluster.mms"], "cluster", tmp["local.mms"], "local");
 
         string[] average = ["mstransform", "--datacolumn", "data", "--chanaverage", "--chanbin", "2", "--timeaverage", "--timebin", "20s"];
-        OnCluster(family, [.. average, "--vis", tmp["c.mms"], "--outputvis", tmp["c-avg.mms"]]);
-        Local([.. average, "--vis", tmp["l.mms"], "--outputvis", tmp["l-avg.mms"]]);
+        OnCluster(family, [.. average, "--vis", tmp["cluster.mms"], "--outputvis", tmp["c-avg.mms"]]);
+        Local([.. average, "--vis", tmp["local.mms"], "--outputvis", tmp["l-avg.mms"]]);
         CalTesting.AssertSameMs(tmp["l-avg.mms"], tmp["c-avg.mms"]);
 
         string[] clip = ["flagdata", "--mode", "clip", "--clipminmax", "[0,3]"];
-        OnCluster(family, [.. clip, "--vis", tmp["c.mms"]]);
-        Local([.. clip, "--vis", tmp["l.mms"]]);
+        OnCluster(family, [.. clip, "--vis", tmp["cluster.mms"]]);
+        Local([.. clip, "--vis", tmp["local.mms"]]);
         string[] apply = ["applycal", "--gaintable", _data["cal.G"]];
-        OnCluster(family, [.. apply, "--vis", tmp["c.mms"]]);
-        Local([.. apply, "--vis", tmp["l.mms"]]);
-        CalTesting.AssertSameMs(tmp["l.mms"], tmp["c.mms"]);
+        OnCluster(family, [.. apply, "--vis", tmp["cluster.mms"]]);
+        Local([.. apply, "--vis", tmp["local.mms"]]);
+        CalTesting.AssertSameMs(tmp["local.mms"], tmp["cluster.mms"]);
         // Slots filled in turn: rank 0 and worker 1 on h1 (2 slots), worker 2 on h2.
-        var bySlot = OnCluster(family, ["--map-by", "slot"], "flagmanager", "--vis", tmp["c.mms"], "--mode", "list");
+        var bySlot = OnCluster(family, ["--map-by", "slot"], "flagmanager", "--vis", tmp["cluster.mms"], "--mode", "list");
         Assert.That(bySlot.Stderr, Does.Contain("worker rank 1 of 3 on host h1").And.Contain("worker rank 2 of 3 on host h2"), bySlot.Stderr);
         var versions = bySlot;
         Assert.That(versions.Stdout, Does.Contain("flagdata_1").And.Contain("applycal_1"), versions.ToString());

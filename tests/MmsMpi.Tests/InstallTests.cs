@@ -43,7 +43,7 @@ public class InstallTests
             PartitionMpiTests.AssertIdenticalMms(tmp[$"work/{family}.mms"], family, tmp["work/one.mms"], "one");
         }
         // The commands found on the PATH are the installed ones, and they run the published engine, not the checkout's build.
-        Assert.That(Sh("command -v MmsMpi mmsmpi-run").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+        Assert.That(Sh("command -v MmsMpi; command -v mmsmpi-run").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries),
             Is.EqualTo(new[] { tmp["prefix/bin/MmsMpi"], tmp["prefix/bin/mmsmpi-run"] }));
         Assert.That(File.ReadAllText(tmp["prefix/bin/MmsMpi"]), Does.Contain($"{tmp["prefix/lib/mmsmpi"]}/MmsMpi.dll"));
         Assert.That(File.ReadAllText(tmp["prefix/bin/mmsmpi-run"]), Does.Contain($"{tmp["prefix/lib/mmsmpi"]}/run-mpi.sh"));
