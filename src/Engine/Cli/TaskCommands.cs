@@ -16,6 +16,7 @@ public static class TaskCommands
         SimulateCommand.Create(),
         PartitionCommand.Create(),
         ListPartitionCommand.Create(),
+        ListObsCommand.Create(),
         TransformCommands.MsTransform(),
         TransformCommands.Split(),
         TransformCommands.Cvel2(),

@@ -1,5 +1,6 @@
 using MmsMpi.Casacore;
 using MmsMpi.Hdf5;
+using MmsMpi.Ms;
 
 namespace MmsMpi.Uvh5;
 
@@ -112,7 +113,7 @@ internal static class Uvh5HeaderWriter
     private static void PhaseCentres(H5File file, Writer h, CasaTable ms, ExportLayout l, double[] lst, double latitude)
     {
         using var fieldTable = ms.OpenSubtable("FIELD");
-        var frames = DirectionFrames(fieldTable);
+        var frames = fieldTable.DirectionFrames();
         var sourceIds = fieldTable.GetColumn<int>("SOURCE_ID");
         var used = l.RowOfBlt.Select(r => l.Field[r]).Distinct().Order().ToArray();
         var catIds = used.Select(f => sourceIds[f]).Distinct().Count() == used.Length && used.All(f => sourceIds[f] >= 0)
@@ -145,26 +146,6 @@ internal static class Uvh5HeaderWriter
         h.Doubles("phase_center_app_ra", app.Select(a => a.Item1).ToArray());
         h.Doubles("phase_center_app_dec", app.Select(a => a.Item2).ToArray());
         h.Doubles("phase_center_frame_pa", new double[blt.Length]);
-    }
-
-    /// <summary>casacore's MDirection types by code (a VarRefCol column holds these).</summary>
-    private static readonly string[] DirectionTypes =
-    [
-        "J2000", "JMEAN", "JTRUE", "APP", "B1950", "B1950_VLA", "BMEAN", "BTRUE", "GALACTIC", "HADEC", "AZEL", "AZELSW",
-        "AZELGEO", "AZELSWGEO", "JNAT", "ECLIPTIC", "MECLIPTIC", "TECLIPTIC", "SUPERGAL", "ITRF", "TOPO", "ICRS",
-    ];
-
-    /// <summary>
-    /// Each FIELD row's direction frame: MEASINFO Ref (J2000 when none is given, as casacore assumes), or the row's
-    /// code in the VarRefCol column that CASA's fillers add (PhaseDir_Ref).
-    /// </summary>
-    private static string[] DirectionFrames(CasaTable field)
-    {
-        var kw = field.ColumnKeywords("PHASE_DIR");
-        int n = (int)field.NRow;
-        if (!kw.TryGetValue("MEASINFO.VarRefCol", out var refColumn))
-            return Enumerable.Repeat(kw.TryGetValue("MEASINFO.Ref", out var r) ? r : "J2000", n).ToArray();
-        return field.GetColumn<int>(refColumn).Select(c => c >= 0 && c < DirectionTypes.Length ? DirectionTypes[c] : $"code {c}").ToArray();
     }
 
     /// <summary>Header datasets with the types pyuvdata writes (int64 counts, int32 arrays, float64 values).</summary>
