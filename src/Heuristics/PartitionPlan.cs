@@ -19,7 +19,7 @@ public static class PartitionPlanner
         return axis switch
         {
             SeparationAxis.Scan => ByKey(axis, nSubMs, vis.Scan, reindex, c => $"scan={CasaString.RangeList(c)}"),
-            SeparationAxis.Spw => BySpw(nSubMs, vis, ddis, selectedDdis),
+            SeparationAxis.Spw => BySpw(nSubMs, vis, ddis, selectedDdis, reindexSpws),
             SeparationAxis.Baseline => ByBaseline(nSubMs, vis, reindex),
             SeparationAxis.Auto => Balanced(nSubMs, vis, ddis, reindex, warn),
             _ => throw new ArgumentOutOfRangeException(nameof(axis)),
@@ -35,7 +35,7 @@ public static class PartitionPlanner
         return new PartitionPlan(axis, specs, rowKey.Select(k => subOf[k]).ToArray(), reindex);
     }
 
-    private static PartitionPlan BySpw(int n, VisIndex vis, IReadOnlyDictionary<int, DdiInfo> ddis, List<DdiInfo> selectedDdis)
+    private static PartitionPlan BySpw(int n, VisIndex vis, IReadOnlyDictionary<int, DdiInfo> ddis, List<DdiInfo> selectedDdis, bool reindexSpws)
     {
         var spws = selectedDdis.Select(d => d.Spw).Distinct().Order().ToList();
         var chunks = Chunking.Contiguous(spws, n);
@@ -47,8 +47,10 @@ public static class PartitionPlanner
             specs.Add(new SubMsSpec(i, $"spw={CasaString.RangeList(chunks[i])}", chunks[i], ddiStart));
             ddiStart += selectedDdis.Count(d => chunks[i].Contains(d.Spw));
         }
-        // Ids are always made globally dense on the spw axis: DDIs numbered chunk by chunk (CASA's ddistart).
-        var reindex = SpwReindex.For(selectedDdis, d => subOfSpw[d.Spw]);
+        // The input's ids stay unless the selection changes spws (every tool that selects spws by number must see the
+        // plain MS's ids, and every sub-MS then holds all subtable rows); a selection makes them globally dense, DDIs
+        // numbered chunk by chunk (CASA's ddistart).
+        var reindex = reindexSpws ? SpwReindex.For(selectedDdis, d => subOfSpw[d.Spw]) : SpwReindex.Identity;
         var rows = vis.Ddi.Select(d => subOfSpw[ddis[d].Spw]).ToArray();
         return new PartitionPlan(SeparationAxis.Spw, specs, rows, reindex);
     }

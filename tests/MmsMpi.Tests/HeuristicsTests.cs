@@ -582,8 +582,7 @@ public class HeuristicsPartitionPlannerTests
         Assert.That(plan.SubMss[1].Spws, Is.EqualTo(new[] { 1 }));
         for (int r = 0; r < vis.NRow; r++)
             Assert.That(plan.RowSubMs[r], Is.EqualTo(vis.Ddi[r]));
-        Assert.That(plan.Reindex.NewDdi(0), Is.EqualTo(0));
-        Assert.That(plan.Reindex.NewDdi(1), Is.EqualTo(1));
+        Assert.That(plan.Reindex.IsIdentity, Is.True, "without a selection that changes spws, the input's ids stay");
     }
 
     // DDI 0 -> spw 2, DDI 1 -> spw 0, DDIs 2 and 3 -> spw 1 (two polarizations).
@@ -595,6 +594,7 @@ public class HeuristicsPartitionPlannerTests
         [3] = new DdiInfo(3, 1, 1, 16, 4),
     };
 
+    /// <summary>Re-indexing (a selection changed the spws) numbers DDIs chunk by chunk from each sub-MS's ddistart.</summary>
     private static void AssertReindexMatchesDdiStart(PartitionPlan plan, VisIndex vis)
     {
         // new DDI ids are dense over the selected DDIs
@@ -617,7 +617,7 @@ public class HeuristicsPartitionPlannerTests
     public void SpwAxisDdiStartCountsDdisOfTwoPolarizationSpw()
     {
         var vis = Grid([1, 2], [0, 1, 2, 3]);
-        var plan = PartitionPlanner.Plan(SeparationAxis.Spw, 2, vis, FourDdis, reindexSpws: false);
+        var plan = PartitionPlanner.Plan(SeparationAxis.Spw, 2, vis, FourDdis, reindexSpws: true);
         AssertEveryRowAssigned(plan, vis);
         // spws [0,1,2], L=3 n=2: 1.5 -> 2: [0,1], [2]; ddistart 0, then DDIs of spws 0,1 = {1,2,3} -> 3
         Assert.That(plan.SubMss.Select(s => s.Selection).ToArray(), Is.EqualTo(new[] { "spw=0~1", "spw=2" }));
@@ -641,7 +641,7 @@ public class HeuristicsPartitionPlannerTests
     public void SpwAxisOneSubMsPerSpwWithTwoDdisOnOneSpw()
     {
         var vis = Grid([1, 2, 3], [3, 2, 1, 0]);
-        var plan = PartitionPlanner.Plan(SeparationAxis.Spw, 3, vis, FourDdis, reindexSpws: false);
+        var plan = PartitionPlanner.Plan(SeparationAxis.Spw, 3, vis, FourDdis, reindexSpws: true);
         AssertEveryRowAssigned(plan, vis);
         Assert.That(plan.SubMss.Select(s => s.Selection).ToArray(), Is.EqualTo(new[] { "spw=0", "spw=1", "spw=2" }));
         // spw 0 has 1 DDI, spw 1 has 2 DDIs: ddistart 0, 1, 3
@@ -661,7 +661,7 @@ public class HeuristicsPartitionPlannerTests
     {
         // only DDI 3 (spw 1) and DDI 0 (spw 2) selected
         var vis = Grid([1, 2], [0, 3]);
-        var plan = PartitionPlanner.Plan(SeparationAxis.Spw, 4, vis, FourDdis, reindexSpws: false);
+        var plan = PartitionPlanner.Plan(SeparationAxis.Spw, 4, vis, FourDdis, reindexSpws: true);
         AssertEveryRowAssigned(plan, vis);
         Assert.That(plan.SubMss.Select(s => s.Selection).ToArray(), Is.EqualTo(new[] { "spw=1", "spw=2" }));
         Assert.That(plan.SubMss.Select(s => s.DdiStart).ToArray(), Is.EqualTo(new[] { 0, 1 }));
@@ -683,10 +683,10 @@ public class HeuristicsPartitionPlannerTests
             for (int p = 0; p < count; p++, id++)
                 ddis[id] = new DdiInfo(id, spw, p, 8, 2);
         var vis = Grid([1], Enumerable.Range(0, id).ToArray(), times: 1);
-        var plan = PartitionPlanner.Plan(SeparationAxis.Spw, 2, vis, ddis, reindexSpws: false);
+        var plan = PartitionPlanner.Plan(SeparationAxis.Spw, 2, vis, ddis, reindexSpws: true);
         Assert.That(plan.SubMss.Select(s => s.Selection).ToArray(), Is.EqualTo(new[] { "spw=0~1", "spw=2~4" }));
         Assert.That(plan.SubMss.Select(s => s.DdiStart).ToArray(), Is.EqualTo(new[] { 0, 2 }));
-        var plan5 = PartitionPlanner.Plan(SeparationAxis.Spw, 5, vis, ddis, reindexSpws: false);
+        var plan5 = PartitionPlanner.Plan(SeparationAxis.Spw, 5, vis, ddis, reindexSpws: true);
         Assert.That(plan5.SubMss.Select(s => s.DdiStart).ToArray(), Is.EqualTo(new[] { 0, 1, 2, 3, 6 }));
         AssertReindexMatchesDdiStart(plan, vis);
         AssertReindexMatchesDdiStart(plan5, vis);

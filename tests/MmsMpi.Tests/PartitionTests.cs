@@ -58,12 +58,34 @@ public class PartitionTests
         Assert.That(Checks.Py(sub1, "pt.table(sys.argv[1] + '/SYSCAL', ack=False).nrows() > 0"), Is.EqualTo("True"));
     }
 
+    /// <summary>
+    /// The spw axis keeps the input's spw and DDI ids (the ALMA MS's data use spws 1 and 2, spw 0 has no rows), so
+    /// wsclean -spws, DP3's msin.band and CASA select the same spws on the MMS as on the MS.
+    /// </summary>
     [Test]
-    public void SpwAxisConsolidatesSpectralWindowsIntoEverySubMs()
+    public void SpwAxisKeepsTheInputsSpwIds()
     {
         using var tmp = new TempDir();
         var input = RealData.Path("mssel_test_small.ms");
         Assert.That(Proc.MmsMpi("partition", "--vis", input, "--outputvis", tmp["s.mms"], "--separationaxis", "spw").ExitCode, Is.EqualTo(0));
+        foreach (var (sub, ddi) in new[] { ("s.0000.ms", "[1]"), ("s.0001.ms", "[2]") })
+        {
+            var path = tmp[$"s.mms/SUBMSS/{sub}"];
+            Assert.That(Checks.Py(path, "list(pt.table(sys.argv[1] + '/SPECTRAL_WINDOW', ack=False).getcol('NUM_CHAN'))"), Is.EqualTo("[4, 64, 1]"));
+            Assert.That(Checks.Py(path, "list(pt.table(sys.argv[1] + '/DATA_DESCRIPTION', ack=False).getcol('SPECTRAL_WINDOW_ID'))"), Is.EqualTo("[0, 1, 2]"));
+            Assert.That(Checks.Py(path, "sorted(set(t.getcol('DATA_DESC_ID')))"), Is.EqualTo(ddi));
+        }
+        Assert.That(Checks.Py(tmp["s.mms"], "sorted(set(t.getcol('DATA_DESC_ID')))"), Is.EqualTo("[1, 2]"), "the MMS reads as the MS: the same ids");
+        Checks.SameRows(input, tmp["s.mms"]);
+    }
+
+    /// <summary>A spw selection on the spw axis makes the ids dense, every sub-MS seeing all selected spws (CASA's split).</summary>
+    [Test]
+    public void SpwAxisWithASpwSelectionConsolidatesDenseIds()
+    {
+        using var tmp = new TempDir();
+        var input = RealData.Path("mssel_test_small.ms");
+        Assert.That(Proc.MmsMpi("partition", "--vis", input, "--outputvis", tmp["s.mms"], "--separationaxis", "spw", "--spw", "1,2").ExitCode, Is.EqualTo(0));
         // DDIs 1 and 2 (spws 1 and 2) become globally unique 0 and 1; each sub-MS sees both spws, with their channel counts.
         foreach (var sub in new[] { "s.0000.ms", "s.0001.ms" })
         {

@@ -65,7 +65,9 @@ public sealed class PartitionTask(TaskContext context, PartitionOptions o) : Par
     protected override OutputSummary PostExecution(IReadOnlyList<JobResult> results)
     {
         string built = Stage.PathFor(Path.GetFileName(Output) + ".mms-ref");
-        if (_plan is not null) MmsAssembler.Assemble(_jobs.Select(j => j.OutputPath).ToList(), built, _plan.Axis.AxisTypeText(), _plan.Axis == SeparationAxis.Spw);
+        // Re-indexed spws (a selection on the spw axis): each sub-MS holds its own subtable rows, merged here.
+        if (_plan is not null)
+            MmsAssembler.Assemble(_jobs.Select(j => j.OutputPath).ToList(), built, _plan.Axis.AxisTypeText(), _plan.Axis == SeparationAxis.Spw && !_plan.Reindex.IsIdentity);
         else built = _jobs[0].OutputPath;
         string versions = Stage.PathFor("flagversions");
         if (o.FlagBackup) FlagVersions.Backup(built, versions, "partition", "Flags autosave on partition");
