@@ -212,6 +212,25 @@ public class TransformTests
         Assert.That(Directory.Exists(tmp["out.ms/SUBMSS"]), Is.False, "keepmms=false writes a plain MS");
     }
 
+    /// <summary>
+    /// A plain MS from an MMS: split --keepmms false gives an MS with no MMS label (no SubType CONCATENATED, no
+    /// concatenation readme, no SUBMSS) holding every row; a casacore deep copy of the MMS keeps the label.
+    /// </summary>
+    [Test]
+    public void SplitKeepMmsFalseMakesAPlainMsOfAnMms()
+    {
+        using var tmp = new TempDir();
+        Ok(Proc.MmsMpi("partition", "--vis", GeneratedData.SmallMs, "--outputvis", tmp["in.mms"], "--flagbackup", "false"));
+        Ok(Proc.MmsMpi("split", "--vis", tmp["in.mms"], "--outputvis", tmp["plain.ms"], "--datacolumn", "all", "--keepmms", "false"));
+        Assert.That(Checks.Py(tmp["plain.ms"], "t.info()['subType'] == '' and 'concatenation' not in t.info()['readme'] and t.nrows()"),
+            Is.EqualTo(Checks.Py(tmp["in.mms"], "t.nrows()")));
+        Assert.That(Directory.Exists(tmp["plain.ms/SUBMSS"]), Is.False);
+        Checks.SameRows(GeneratedData.SmallMs, tmp["plain.ms"]);
+        var deep = Proc.Python("import sys; from casacore import tables as pt; pt.table(sys.argv[1], ack=False).copy(sys.argv[2], deep=True); print(pt.table(sys.argv[2], ack=False).info()['subType'])",
+            tmp["in.mms"], tmp["deep.ms"]);
+        Assert.That(deep.Stdout.Trim(), Is.EqualTo("CONCATENATED"), "why the README says to use split: " + deep);
+    }
+
     [Test]
     public void CreateMmsPartitionsThenTransforms()
     {
