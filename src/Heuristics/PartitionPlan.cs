@@ -75,12 +75,23 @@ public static class PartitionPlanner
     private static PartitionPlan Balanced(int n, VisIndex vis, IReadOnlyDictionary<int, DdiInfo> ddis, SpwReindex reindex, Action<string>? warn)
     {
         var bins = BalancedMap.Build(ScanDdiLoads.From(vis, ddis), n, warn);
-        var subOf = new Dictionary<(int Scan, int Ddi), int>();
+        var binOf = new Dictionary<(int Scan, int Ddi), int>();
         foreach (var bin in bins)
             foreach (var (ddi, scans) in bin.Groups)
-                foreach (var scan in scans) subOf[(scan, ddi)] = bin.Index;
-        var specs = bins.Select(b => new SubMsSpec(b.Index, BalancedMap.Taql(b), [], 0)).ToList();
-        var rows = Enumerable.Range(0, vis.NRow).Select(r => subOf[(vis.Scan[r], vis.Ddi[r])]).ToArray();
+                foreach (var scan in scans) binOf[(scan, ddi)] = bin.Index;
+        var rowBin = Enumerable.Range(0, vis.NRow).Select(r => binOf[(vis.Scan[r], vis.Ddi[r])]).ToArray();
+        // Sub-MSs numbered by their first time (CASA numbers its bins in packing order, largest load first): a reader
+        // that streams the MMS in the ConcatTable's order then starts each sub-MS later than the one before.
+        var first = new double[bins.Count];
+        if (vis.Time is { } time)
+        {
+            Array.Fill(first, double.MaxValue);
+            for (int r = 0; r < vis.NRow; r++) first[rowBin[r]] = Math.Min(first[rowBin[r]], time[r]);
+        }
+        var order = bins.Select(b => b.Index).OrderBy(b => first[b]).ThenBy(b => b).ToList();
+        var number = order.Select((b, i) => (b, i)).ToDictionary(x => x.b, x => x.i);
+        var specs = order.Select(b => new SubMsSpec(number[b], BalancedMap.Taql(bins[b]), [], 0)).ToList();
+        var rows = rowBin.Select(b => number[b]).ToArray();
         return new PartitionPlan(SeparationAxis.Auto, specs, rows, reindex);
     }
 

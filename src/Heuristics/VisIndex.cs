@@ -1,7 +1,10 @@
 namespace MmsMpi.Heuristics;
 
-/// <summary>Per-row metadata of the selected rows of an MS, in row order: what the planners look at.</summary>
-public sealed record VisIndex(int[] Scan, int[] Ddi, int[] Ant1, int[] Ant2, int[] Field)
+/// <summary>
+/// Per-row metadata of the selected rows of an MS, in row order: what the planners look at. Time (TIME, s) orders
+/// the 'auto' axis's sub-MSs; without it they keep CASA's bin order.
+/// </summary>
+public sealed record VisIndex(int[] Scan, int[] Ddi, int[] Ant1, int[] Ant2, int[] Field, double[]? Time = null)
 {
     public int NRow => Scan.Length;
 }

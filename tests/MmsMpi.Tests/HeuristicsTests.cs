@@ -851,6 +851,26 @@ public class HeuristicsPartitionPlannerTests
         Assert.That(plan.Reindex.IsIdentity, Is.False);
     }
 
+    /// <summary>With the rows' times, 'auto' numbers the sub-MSs by their first time; the bins themselves are CASA's.</summary>
+    [Test]
+    public void AutoAxisNumbersSubMssByTheirFirstTime()
+    {
+        var grid = Grid([1, 2, 3, 4, 5, 6], [0, 1]);
+        // scan s observed from 100·s seconds on: time order is scan order
+        var timed = grid with { Time = grid.Scan.Select((s, r) => 100.0 * s + r % 4).ToArray() };
+        var casa = PartitionPlanner.Plan(SeparationAxis.Auto, 3, grid, TwoDdis, reindexSpws: false);
+        var plan = PartitionPlanner.Plan(SeparationAxis.Auto, 3, timed, TwoDdis, reindexSpws: false);
+        double First(int sub) => Enumerable.Range(0, timed.NRow).Where(r => plan.RowSubMs[r] == sub).Min(r => timed.Time![r]);
+        Assert.That(Enumerable.Range(0, plan.SubMss.Count).Select(First), Is.Ordered.Ascending);
+        Assert.That(plan.SubMss.Select(s => s.Index), Is.EqualTo(Enumerable.Range(0, plan.SubMss.Count)));
+        // The same bins as CASA's map, only renumbered: rows that share a bin there share one here.
+        var pairs = Enumerable.Range(0, grid.NRow).Select(r => (casa.RowSubMs[r], plan.RowSubMs[r])).Distinct().ToList();
+        Assert.That(pairs.Select(p => p.Item1).Distinct().Count(), Is.EqualTo(pairs.Count));
+        Assert.That(pairs.Select(p => p.Item2).Distinct().Count(), Is.EqualTo(pairs.Count));
+        Assert.That(plan.SubMss.Select(s => s.Selection).Order(), Is.EqualTo(casa.SubMss.Select(s => s.Selection).Order()));
+        Assert.That(casa.RowSubMs, Is.Not.EqualTo(plan.RowSubMs), "CASA's packing order puts a later scan first here");
+    }
+
     // ---------------- errors ----------------
 
     [TestCase(SeparationAxis.Scan)]

@@ -58,6 +58,19 @@ public class PartitionTests
         Assert.That(Checks.Py(sub1, "pt.table(sys.argv[1] + '/SYSCAL', ack=False).nrows() > 0"), Is.EqualTo("True"));
     }
 
+    /// <summary>'auto' sub-MSs come in the order of their first time, so a reader streaming the MMS meets each later than the one before.</summary>
+    [Test]
+    public void AutoSubMssAreInTimeOrder()
+    {
+        using var tmp = new TempDir();
+        Assert.That(Proc.MmsMpi("partition", "--vis", GeneratedData.SmallMs, "--outputvis", tmp["a.mms"], "--numsubms", "4", "--flagbackup", "false").ExitCode, Is.EqualTo(0));
+        var first = Directory.GetDirectories(tmp["a.mms/SUBMSS"]).Order(StringComparer.Ordinal)
+            .Select(m => double.Parse(Checks.Py(m, "repr(float(t.getcol('TIME').min()))"), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.That(first, Has.Count.EqualTo(4));
+        Assert.That(first, Is.Ordered.Ascending);
+        Checks.SameRows(GeneratedData.SmallMs, tmp["a.mms"]);
+    }
+
     /// <summary>
     /// The spw axis keeps the input's spw and DDI ids (the ALMA MS's data use spws 1 and 2, spw 0 has no rows), so
     /// wsclean -spws, DP3's msin.band and CASA select the same spws on the MMS as on the MS.

@@ -86,7 +86,7 @@ public sealed class PartitionTask(TaskContext context, PartitionOptions o) : Par
 
     private static VisIndex ReadIndex(CasaTable rows) => new(
         rows.GetColumn<int>("SCAN_NUMBER"), rows.GetColumn<int>("DATA_DESC_ID"),
-        rows.GetColumn<int>("ANTENNA1"), rows.GetColumn<int>("ANTENNA2"), rows.GetColumn<int>("FIELD_ID"));
+        rows.GetColumn<int>("ANTENNA1"), rows.GetColumn<int>("ANTENNA2"), rows.GetColumn<int>("FIELD_ID"), rows.GetColumn<double>("TIME"));
 
     /// <summary>Builds the job of one output MS from the coordinator's view of the selection.</summary>
     private sealed class JobFactory(string vis, long[] rowNumbers, VisIndex index, VisLayout layout, DataColumns columns)
