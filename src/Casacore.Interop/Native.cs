@@ -24,6 +24,38 @@ public static class CasacoreLibrary
     public static string Version => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Native.cs_casacore_version()) ?? "unknown";
 }
 
+/// <summary>
+/// casacore's log messages handed to the caller instead of printed on stderr: <see cref="RouteTo"/> once, before the
+/// first casacore call that may log. Messages come from whichever thread casacore runs on.
+/// </summary>
+public static unsafe class CasacoreLog
+{
+    /// <summary>casacore's LogMessage priorities that matter to a caller.</summary>
+    public const int Normal = 8, Warn = 9, Severe = 10;
+
+    private static Action<int, string, string> _handler = (_, _, _) => { };
+
+    public static void RouteTo(Action<int, string, string> handler)
+    {
+        _handler = handler;
+        Native.Check(Native.cs_log_to(&Post));
+    }
+
+    [System.Runtime.InteropServices.UnmanagedCallersOnly]
+    private static void Post(int priority, byte* origin, byte* message)
+    {
+        // An exception must not unwind into casacore.
+        try
+        {
+            _handler(priority, System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)origin) ?? "",
+                System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)message) ?? "");
+        }
+        catch
+        {
+        }
+    }
+}
+
 /// <summary>Raised when casacore reports an error; the message is casacore's own.</summary>
 public sealed class CasacoreException(string message) : Exception(message);
 
@@ -34,6 +66,7 @@ internal static unsafe partial class Native
 
     [LibraryImport(Lib)] internal static partial nint cs_last_error();
     [LibraryImport(Lib)] internal static partial nint cs_casacore_version();
+    [LibraryImport(Lib)] internal static partial int cs_log_to(delegate* unmanaged<int, byte*, byte*, void> callback);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint cs_table_open(string path, int writable);
     [LibraryImport(Lib)] internal static partial int cs_table_close(nint t);
     [LibraryImport(Lib)] internal static partial long cs_table_nrow(nint t);

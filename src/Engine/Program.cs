@@ -12,6 +12,7 @@ Interruption.Install();
 if (!MpiBackend.LaunchedByMpiexec)
 {
     Log.Configure(0, verbose);
+    CasacoreMessages.Install();
     Log.StartUp();
     AppDomain.CurrentDomain.UnhandledException += (_, e) => LastResort(e.ExceptionObject as Exception, 0);
     try { return Invoke(args); }
@@ -20,6 +21,7 @@ if (!MpiBackend.LaunchedByMpiexec)
 
 using var comm = MpiBackend.Init();
 Log.Configure(comm.Rank, verbose);
+CasacoreMessages.Install();
 Log.StartUp();
 AppDomain.CurrentDomain.UnhandledException += (_, e) =>
 {
