@@ -27,9 +27,10 @@ public sealed class MpiCluster(IMessagePassing comm) : ICluster
     public IReadOnlyList<JobResult> Run(IReadOnlyList<Job> jobs, Action<int, JobResult> onDone, CancellationToken cancel)
     {
         var results = new JobResult?[jobs.Count];
+        var progress = new JobProgress(jobs.Count, Workers);
         int next = 0, running = 0;
         for (int worker = 1; worker <= Workers && next < jobs.Count; worker++, running++)
-            Send(worker, next++, jobs);
+            Send(worker, next++, jobs, progress);
         DateTime? stopAsked = null;
         while (running > 0)
         {
@@ -44,14 +45,18 @@ public sealed class MpiCluster(IMessagePassing comm) : ICluster
                     comm.Abort(Interruption.ExitCode);
                 }
             }
+            progress.Tick();
             var message = Idle.TryReceive(comm, IMessagePassing.Any, Tags.Result, out int from, TimeSpan.FromMilliseconds(200));
             if (message is null) continue;
             var reply = JobWire.Decode<WorkerReply>(message);
             running--;
+            progress.Finished(from, reply.Result.Rows);
             results[reply.JobIndex] = reply.Result;
+            progress.End();
             onDone(reply.JobIndex, reply.Result);
-            if (next < jobs.Count && !cancel.IsCancellationRequested) { Send(from, next++, jobs); running++; }
+            if (next < jobs.Count && !cancel.IsCancellationRequested) { Send(from, next++, jobs, progress); running++; }
         }
+        progress.End();
         return results.Select(r => r ?? JobResult.Failed(new OperationCanceledException())).ToList();
     }
 
@@ -75,9 +80,10 @@ public sealed class MpiCluster(IMessagePassing comm) : ICluster
         for (int worker = 1; worker <= Workers; worker++) comm.Send([], worker, Tags.Stop);
     }
 
-    private void Send(int worker, int index, IReadOnlyList<Job> jobs)
+    private void Send(int worker, int index, IReadOnlyList<Job> jobs, JobProgress progress)
     {
         Logger.Debug($"job {index} → rank {worker}");
+        progress.Started(worker, jobs[index].Name);
         comm.Send(JobWire.Encode(new JobRequest(index, jobs[index])), worker, Tags.Job);
     }
 }
