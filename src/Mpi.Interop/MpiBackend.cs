@@ -18,7 +18,7 @@ public static class MpiBackend
     private static readonly string[] LauncherVariables = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMI_RANK", "PMIX_RANK"];
 
     /// <summary>True when this process was started by an MPI launcher (its environment carries the job's rank information).</summary>
-    public static bool LaunchedByMpiexec => LauncherVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
+    public static bool LaunchedByMpiexec => LauncherVariables.Any(Has);
 
     /// <summary>The family the ranks of this job use.</summary>
     public static MpiFamily Family => Environment.GetEnvironmentVariable("MMSMPI_MPI") switch

@@ -28,8 +28,11 @@ import sys
 import h5py
 import numpy as np
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from uvh5_compare import lla_to_ecef  # noqa: E402  (one WGS84 conversion for the test tools)
+
 HERA = (-30.72152612068957, 21.428303826863015, 1051.6900000218302)  # lat, lon deg; alt m
-WGS84_A, WGS84_F = 6378137.0, 1.0 / 298.257223563
 OMEGA_EARTH = 7.2921158553e-5  # rad/s
 C_LIGHT = 299792458.0
 CROSS_SWAP = {-7: -8, -8: -7, -3: -4, -4: -3}
@@ -100,14 +103,6 @@ def parse_args(argv):
 
 
 # ---------------------------------------------------------------- geometry
-
-def lla_to_ecef(lat_deg, lon_deg, alt):
-    lat, lon = np.radians(lat_deg), np.radians(lon_deg)
-    e2 = WGS84_F * (2 - WGS84_F)
-    n = WGS84_A / np.sqrt(1 - e2 * np.sin(lat) ** 2)
-    return np.array([(n + alt) * np.cos(lat) * np.cos(lon), (n + alt) * np.cos(lat) * np.sin(lon),
-                     (n * (1 - e2) + alt) * np.sin(lat)])
-
 
 def enu_to_ecef_matrix(lat_deg, lon_deg):
     lat, lon = np.radians(lat_deg), np.radians(lon_deg)

@@ -150,16 +150,19 @@ public sealed class ExportLayout
     /// <summary>Every baseline-time has exactly one row of every DDI: the rows fill every cell of the file.</summary>
     public required bool Complete { get; init; }
 
+    /// <summary>The rows of each baseline-time, in row order: rows [BltStart[b], BltStart[b + 1]) of RowsByBlt.</summary>
+    public required int[] RowsByBlt { get; init; }
+    public required int[] BltStart { get; init; }
+
     /// <summary>The runs of rows of one DDI that fill baseline-times [b0, b0 + n).</summary>
     public IEnumerable<RowRun> RunsOf(int b0, int n)
     {
-        var rows = new List<long>();
-        for (long r = 0; r < Rows; r++)
-            if (BltOfRow[r] >= b0 && BltOfRow[r] < b0 + n) rows.Add(r);
-        for (int i = 0; i < rows.Count;)
+        var rows = RowsByBlt[BltStart[b0]..BltStart[b0 + n]];
+        Array.Sort(rows);
+        for (int i = 0; i < rows.Length;)
         {
             int j = i + 1;
-            while (j < rows.Count && rows[j] == rows[j - 1] + 1 && DdiOfRow[rows[j]] == DdiOfRow[rows[i]]) j++;
+            while (j < rows.Length && rows[j] == rows[j - 1] + 1 && DdiOfRow[rows[j]] == DdiOfRow[rows[i]]) j++;
             yield return new RowRun(rows[i], j - i, DdiOfRow[rows[i]]);
             i = j;
         }
@@ -206,12 +209,19 @@ public sealed class ExportLayout
         var numChan = spwTable.GetColumn<int>("NUM_CHAN");
         var channels = Enumerable.Range(0, ddiSpw.Length).Select(d => used.Contains(d) ? numChan[ddiSpw[d]] : 0).ToArray();
         var firsts = channels.Select((_, i) => channels.Take(i).Sum()).ToArray();
+        // Rows grouped by baseline-time (a counting sort, rows ascending within each): a block finds its rows directly.
+        var bltStart = new int[rowOfBlt.Count + 1];
+        foreach (int b in bltOfRow) bltStart[b + 1]++;
+        for (int b = 0; b < rowOfBlt.Count; b++) bltStart[b + 1] += bltStart[b];
+        var rowsByBlt = new int[nrow];
+        var fill = bltStart[..^1];
+        for (int r = 0; r < nrow; r++) rowsByBlt[fill[bltOfRow[r]]++] = r;
         var cellsOfRows = new HashSet<(int, int)>();
         for (int r = 0; r < nrow; r++) cellsOfRows.Add((bltOfRow[r], ddi[r]));
         bool flip = !(ms.Keywords.TryGetValue("pyuvdata_flip_conj", out var k) && k == "false");
         return new ExportLayout
         {
-            Rows = nrow, NBlts = rowOfBlt.Count, BltOfRow = bltOfRow, RowOfBlt = rowOfBlt.ToArray(), DdiOfRow = ddi,
+            Rows = nrow, NBlts = rowOfBlt.Count, BltOfRow = bltOfRow, RowsByBlt = rowsByBlt, BltStart = bltStart, RowOfBlt = rowOfBlt.ToArray(), DdiOfRow = ddi,
             DdiChannels = channels, DdiFirstChannel = firsts, UsedSpws = used.Select(d => ddiSpw[d]).ToArray(), NCorr = corrTypes.Length,
             Complete = cellsOfRows.Count == nrow && nrow == (long)rowOfBlt.Count * used.Length,
             Pols = pols, CorrOfPol = pols.Select(p => Array.IndexOf(aips, p)).ToArray(), FlipConj = flip,

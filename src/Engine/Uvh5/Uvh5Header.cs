@@ -259,8 +259,8 @@ public sealed record Uvh5Header
 
         private PhaseCentre FromGroup(string path, string id)
         {
-            string? S(string key) => f.Exists($"{path}/{key}") && f.Dataset($"{path}/{key}") is var ds && !ds.IsEmpty ? Using(ds, d => d.ReadString()) : null;
-            double? D(string key) => f.Exists($"{path}/{key}") && f.Dataset($"{path}/{key}") is var ds && !ds.IsEmpty ? Using(ds, d => d.Read<double>(H5Types.Double)[0]) : null;
+            string? S(string key) => Value($"{path}/{key}", d => d.ReadString());
+            double? D(string key) => Value($"{path}/{key}", d => (double?)d.Read<double>(H5Types.Double)[0]);
             if (!int.TryParse(id, out int catId)) throw Error(f.Path, $"phase_center_catalog entry '{id}' is not a catalogue id");
             string type = S("cat_type") ?? throw Error(f.Path, $"phase centre {id} has no cat_type");
             return new PhaseCentre(catId, S("cat_name") ?? id, type, D("cat_lon") ?? 0, D("cat_lat") ?? 0, S("cat_frame") ?? "", D("cat_epoch"));
@@ -277,9 +277,12 @@ public sealed record Uvh5Header
             return new PhaseCentre((int)(D("cat_id") ?? 0), name, S("cat_type"), D("cat_lon") ?? 0, D("cat_lat") ?? 0, S("cat_frame"), D("cat_epoch"));
         }
 
-        private static T Using<T>(H5Dataset ds, Func<H5Dataset, T> read)
+        /// <summary>A catalogue value, or null when the key is absent or h5py's Empty (pyuvdata's None).</summary>
+        private T? Value<T>(string name, Func<H5Dataset, T> read)
         {
-            using (ds) return read(ds);
+            if (!f.Exists(name)) return default;
+            using var ds = f.Dataset(name);
+            return ds.IsEmpty ? default : read(ds);
         }
     }
 }

@@ -54,7 +54,8 @@ internal static class Uvh5HeaderWriter
 
         using (var spw = ms.OpenSubtable("SPECTRAL_WINDOW"))
         {
-            var freqs = l.UsedSpws.SelectMany(s => spw.GetCell<double>("CHAN_FREQ", s)).ToArray();
+            var chanFreqs = l.UsedSpws.Select(s => spw.GetCell<double>("CHAN_FREQ", s)).ToList();
+            var freqs = chanFreqs.SelectMany(f => f).ToArray();
             var widths = l.UsedSpws.SelectMany(s => spw.GetCell<double>("CHAN_WIDTH", s)).ToArray();
             var ids = SpwIds(spw, l.UsedSpws);
             h.Long("Nspws", ids.Length);
@@ -62,7 +63,7 @@ internal static class Uvh5HeaderWriter
             h.Doubles("freq_array", freqs);
             h.Doubles("channel_width", widths);
             h.Ints("spw_array", ids);
-            h.Longs("flex_spw_id_array", l.UsedSpws.SelectMany((s, i) => Enumerable.Repeat((long)ids[i], spw.GetCell<double>("CHAN_FREQ", s).Length)).ToArray());
+            h.Longs("flex_spw_id_array", chanFreqs.SelectMany((f, i) => Enumerable.Repeat((long)ids[i], f.Length)).ToArray());
         }
         h.Long("Npols", l.Pols.Length);
         h.Ints("polarization_array", l.Pols);
