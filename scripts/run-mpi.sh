@@ -47,6 +47,8 @@ if [[ -z "$dll" ]]; then
 fi
 [[ -n "$dll" && -f "$dll" ]] || { echo "$0: MmsMpi.dll not found (run 'dotnet build -c Release' or set MMSMPI_DLL)" >&2; exit 2; }
 dotnet="$(command -v dotnet)"
+# Under mpiexec a rank's stderr is a pipe: say here whether the user's is a terminal (a progress bar redrawn in place).
+if [[ -t 2 && -z "${MMSMPI_PROGRESS:-}" ]]; then export MMSMPI_PROGRESS=bar; fi
 
 if [[ "${MMSMPI_MPI:-}" == "mpich" ]]; then
     cmd=(mpiexec.mpich -n "$ranks" -genv TERM dumb)

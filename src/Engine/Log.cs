@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using NLog;
 using NLog.Config;
 using NLog.Targets;
@@ -5,34 +6,74 @@ using NLog.Targets;
 namespace MmsMpi;
 
 /// <summary>
-/// NLog set up once per process: every line carries the MPI rank as its origin, like CASA's MPIServer-N
-/// (rank 0 is the coordinator, "MPIClient"). Logs go to stderr so stdout stays for task output.
+/// NLog set up once per process: every line carries the MPI rank as its origin, like CASA's MPIServer-N (rank 0 is
+/// the coordinator, "MPIClient"). The terminal (stderr, so stdout stays for task output) gets rank 0's lines and the
+/// workers' warnings and errors; the run's log file, written by rank 0 alone, gets every line of every rank at debug
+/// level, the workers' handed over through MPI (a worker's node may not see the file).
 /// </summary>
 public static class Log
 {
-    public static void Configure(int rank, bool verbose)
+    private const string Format = "${date:format=yyyy-MM-dd HH\\:mm\\:ss.fff} ${level:uppercase=true:padding=-5} ORIGIN ${logger:shortName=true}: ${message}${onexception:inner= ${exception:format=message}}";
+
+    /// <summary>Loggers whose lines go to the file only: the lines a worker handed over (written as they came; the
+    /// worker printed what the terminal needs itself), and the ERROR line the terminal got from the CLI directly.</summary>
+    private const string FileOnly = "File.";
+
+    /// <summary>This run's log file (rank 0 or a run without mpiexec, once <see cref="Configure"/> made one); null otherwise.</summary>
+    public static string? FilePath { get; private set; }
+
+    /// <param name="logFile">whether this run writes a log file (not for --help or --version)</param>
+    public static void Configure(int rank, bool verbose, bool logFile)
     {
         var config = new LoggingConfiguration();
-        var origin = rank == 0 ? "MPIClient" : $"MPIServer-{rank}";
-        var console = new ConsoleTarget("stderr")
+        string layout = Format.Replace("ORIGIN", rank == 0 ? "MPIClient" : $"MPIServer-{rank}");
+        var console = new ConsoleTarget("stderr") { StdErr = true, Layout = layout };
+        if (rank == 0 && logFile && RunLog.Create() is { } path)
         {
-            StdErr = true,
-            Layout = "${date:format=yyyy-MM-dd HH\\:mm\\:ss.fff} ${level:uppercase=true:padding=-5} " + origin + " ${logger:shortName=true}: ${message}${onexception:inner= ${exception:format=message}}",
-        };
-        config.AddRule(verbose ? LogLevel.Debug : LogLevel.Info, LogLevel.Fatal, console);
+            FilePath = path;
+            var file = new FileTarget("file") { FileName = path, Layout = AsForwarded(layout), KeepFileOpen = true, AutoFlush = true };
+            config.AddRule(new LoggingRule(FileOnly + "*", LogLevel.Trace, LogLevel.Fatal, file) { Final = true });
+            config.AddRule(LogLevel.Debug, LogLevel.Fatal, file);
+        }
+        if (rank != 0) config.AddRule(LogLevel.Debug, LogLevel.Fatal, new WorkerLines.Queue { Layout = layout });
+        config.AddRule(verbose ? LogLevel.Debug : rank == 0 ? LogLevel.Info : LogLevel.Warn, LogLevel.Fatal, console);
         LogManager.Configuration = config;
+        if (FilePath is not null)
+            LogManager.GetLogger("Log").Info($"MmsMpi {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}; the full log is {FilePath}");
+    }
+
+    /// <summary>A forwarded line as the worker formatted it, any other event in the given layout.</summary>
+    private static NLog.Layouts.Layout AsForwarded(string layout)
+    {
+        NLog.Layouts.Layout own = layout;
+        return NLog.Layouts.Layout.FromMethod(e => e.Properties.TryGetValue("line", out var line) ? line : own.Render(e));
     }
 
     public static Logger For<T>() => LogManager.GetLogger(typeof(T).Name);
 
-    /// <summary>Writes an unexpected exception's full trace to a file of its own (the terminal gets one line) and returns its path.</summary>
+    /// <summary>Writes lines a worker handed over into the log file, as the worker formatted them.</summary>
+    public static void WriteForwarded(IEnumerable<string> lines)
+    {
+        var logger = LogManager.GetLogger(FileOnly + "Forwarded");
+        foreach (var line in lines)
+            logger.Log(new LogEventInfo(LogLevel.Info, logger.Name, "") { Properties = { ["line"] = line } });
+    }
+
+    /// <summary>Writes a line the terminal got otherwise (the ERROR line) into the log file.</summary>
+    public static void FileOnlyLine<T>(LogLevel level, string message) => LogManager.GetLogger(FileOnly + typeof(T).Name).Log(level, message);
+
+    /// <summary>" (log: PATH)" for an ERROR line, or nothing when this run has no log file.</summary>
+    public static string FileHint => FilePath is null ? "" : $" (log: {FilePath})";
+
+    /// <summary>Writes an unexpected exception's full trace to a file of its own next to the logs (the terminal gets one line) and returns its path.</summary>
     public static string WriteTrace(Exception e)
     {
         string name = $"mmsmpi-{DateTime.Now:yyyyMMdd-HHmmss}-{Environment.ProcessId}.trace";
-        foreach (var dir in new[] { Environment.CurrentDirectory, Path.GetTempPath() })
+        foreach (var dir in RunLog.Directories())
         {
             try
             {
+                Directory.CreateDirectory(dir);
                 string path = Path.Combine(dir, name);
                 File.WriteAllText(path, $"MmsMpi {string.Join(' ', Environment.GetCommandLineArgs())}\n{e}\n");
                 return path;
@@ -51,5 +92,64 @@ public static class Log
     {
         var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:")) : null;
         if (line is not null) LogManager.GetLogger("Process").Debug($"peak memory {long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024} MB");
+    }
+}
+
+/// <summary>
+/// Where a run's log goes, as CASA's casa-YYYYMMDD-HHMMSS.log but outside the working directory (a run must not
+/// leave files where it is started): MMSMPI_LOG_DIR, else $XDG_STATE_HOME/mmsmpi, else ~/.local/state/mmsmpi, else
+/// the temporary directory. The process id keeps runs started in the same second apart.
+/// </summary>
+public static class RunLog
+{
+    public static IEnumerable<string> Directories()
+    {
+        if (Environment.GetEnvironmentVariable("MMSMPI_LOG_DIR") is { Length: > 0 } dir) yield return dir;
+        else
+        {
+            string? state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
+            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (!string.IsNullOrEmpty(state)) yield return Path.Combine(state, "mmsmpi");
+            else if (home.Length > 0) yield return Path.Combine(home, ".local", "state", "mmsmpi");
+        }
+        yield return Path.Combine(Path.GetTempPath(), $"mmsmpi-{Environment.UserName}");
+    }
+
+    /// <summary>A new log file's path in the first directory that can be written, or null when none can.</summary>
+    public static string? Create()
+    {
+        string name = $"mmsmpi-{DateTime.Now:yyyyMMdd-HHmmss}-{Environment.ProcessId}.log";
+        foreach (var dir in Directories())
+        {
+            try
+            {
+                Directory.CreateDirectory(dir);
+                string path = Path.Combine(dir, name);
+                File.WriteAllText(path, "");
+                return path;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return null;
+    }
+}
+
+/// <summary>A worker's log lines waiting to be handed to rank 0 (the worker's MPI thread sends them).</summary>
+public static class WorkerLines
+{
+    private static readonly ConcurrentQueue<string> Pending = new();
+
+    /// <summary>The NLog target that formats a worker's lines and queues them.</summary>
+    internal sealed class Queue : TargetWithLayout
+    {
+        protected override void Write(LogEventInfo logEvent) => Pending.Enqueue(RenderLogEvent(Layout, logEvent));
+    }
+
+    /// <summary>Takes every line logged since the last call.</summary>
+    public static List<string> Take()
+    {
+        var lines = new List<string>();
+        while (Pending.TryDequeue(out var line)) lines.Add(line);
+        return lines;
     }
 }

@@ -7,12 +7,14 @@ using MmsMpi.Runtime;
 // Without mpiexec the whole command runs in this process. Under mpiexec, rank 0 parses the command and
 // coordinates; every other rank serves jobs until rank 0 is done.
 bool verbose = Environment.GetEnvironmentVariable("MMSMPI_DEBUG") == "1";
+// Every run of a task writes a log file; asking for help or the version does not.
+bool logFile = args.Length > 0 && !args.Any(a => a is "--help" or "-h" or "-?" or "--version");
 JobWire.Use(TaskCommands.JobTypes());
 Interruption.Install();
 if (!MpiBackend.LaunchedByMpiexec)
 {
-    Log.Configure(0, verbose);
-    CasacoreMessages.Install();
+    Log.Configure(0, verbose, logFile);
+    CasacoreMessages.Install(worker: false);
     Log.StartUp();
     AppDomain.CurrentDomain.UnhandledException += (_, e) => LastResort(e.ExceptionObject as Exception, 0);
     try { return Invoke(args); }
@@ -20,8 +22,8 @@ if (!MpiBackend.LaunchedByMpiexec)
 }
 
 using var comm = MpiBackend.Init();
-Log.Configure(comm.Rank, verbose);
-CasacoreMessages.Install();
+Log.Configure(comm.Rank, verbose, logFile);
+CasacoreMessages.Install(worker: comm.Rank != 0);
 Log.StartUp();
 AppDomain.CurrentDomain.UnhandledException += (_, e) =>
 {
@@ -68,4 +70,4 @@ static int Invoke(string[] args)
 
 // An exception outside any task's handler (a thread of the runtime): one line, the trace in a file.
 static void LastResort(Exception? e, int rank) =>
-    Console.Error.WriteLine($"ERROR: internal error on rank {rank}: {e?.Message} (the full trace is in {(e is null ? "nowhere" : Log.WriteTrace(e))})");
+    Console.Error.WriteLine($"ERROR: internal error on rank {rank}: {e?.Message} (the full trace is in {(e is null ? "nowhere" : Log.WriteTrace(e))}){Log.FileHint}");

@@ -67,7 +67,7 @@ public class ClusterTests
         string ms = _data["in.ms"];
         string[] partition = ["partition", "--vis", ms, "--separationaxis", "scan", "--numsubms", "4", "--flagbackup", "false"];
         var run = OnCluster(family, [.. partition, "--outputvis", tmp["cluster.mms"]]);
-        Assert.That(run.Stderr, Does.Contain("worker rank 1 of 3 on host h2").And.Contain("worker rank 2 of 3 on host h1"), run.Stderr);
+        Assert.That(run.Log, Does.Contain("worker rank 1 of 3 on host h2").And.Contain("worker rank 2 of 3 on host h1"), "the workers' lines reach rank 0's log file");
         Local([.. partition, "--outputvis", tmp["local.mms"]]);
         PartitionMpiTests.AssertIdenticalMms(tmp["cluster.mms"], "cluster", tmp["local.mms"], "local");
 
@@ -85,7 +85,7 @@ public class ClusterTests
         CalTesting.AssertSameMs(tmp["local.mms"], tmp["cluster.mms"]);
         // Slots filled in turn: rank 0 and worker 1 on h1 (2 slots), worker 2 on h2.
         var bySlot = OnCluster(family, ["--map-by", "slot"], "flagmanager", "--vis", tmp["cluster.mms"], "--mode", "list");
-        Assert.That(bySlot.Stderr, Does.Contain("worker rank 1 of 3 on host h1").And.Contain("worker rank 2 of 3 on host h2"), bySlot.Stderr);
+        Assert.That(bySlot.Log, Does.Contain("worker rank 1 of 3 on host h1").And.Contain("worker rank 2 of 3 on host h2"), bySlot.Log);
         var versions = bySlot;
         Assert.That(versions.Stdout, Does.Contain("flagdata_1").And.Contain("applycal_1"), versions.ToString());
 

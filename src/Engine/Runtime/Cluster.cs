@@ -29,9 +29,16 @@ public sealed class LocalCluster : ICluster
     public IReadOnlyList<JobResult> Run(IReadOnlyList<Job> jobs, Action<int, JobResult> onDone, CancellationToken cancel)
     {
         var results = new JobResult[jobs.Count];
+        var progress = new JobProgress(jobs.Count, 0);
         for (int i = 0; i < jobs.Count; i++)
         {
+            progress.Started(0, jobs[i].Name);
+            // The job runs on this thread; a timer reads its rows so far (the meter is the job's: one job at a time).
+            var ticker = new Timer(_ => { progress.RowsSoFar(0, RowMeter.Rows); progress.Tick(); }, null, 100, 100);
             results[i] = JobRunner.RunSafely(jobs[i], cancel);
+            ticker.DisposeAsync().AsTask().Wait();   // waits for a tick under way, so none draws after End
+            progress.End();
+            progress.Finished(0, results[i].Rows);
             onDone(i, results[i]);
         }
         return results;

@@ -3,65 +3,151 @@ using System.Globalization;
 
 namespace MmsMpi.Runtime;
 
+/// <summary>How progress is shown: MMSMPI_PROGRESS=bar (redrawn in place), lines (a log line every interval) or off.</summary>
+public enum ProgressStyle { Off, Lines, Bar }
+
 /// <summary>
-/// Rank 0's progress of an MPI run between the per-job lines: every few seconds (MMSMPI_PROGRESS_SECONDS, default 5)
-/// one line with the jobs and rows done, the rate, an estimate of the time left, and what each worker is running; on a
-/// terminal the same as a line redrawn in place. Rows are counted when a job finishes (workers report no partial
-/// rows), so the estimate is the mean job time spread over the workers.
+/// The coordinator's progress of a run between the per-job lines: every few seconds (MMSMPI_PROGRESS_SECONDS, default
+/// 5) the jobs and rows done (rows of running jobs included, as their workers report them), the rate, an estimate of
+/// the time left, and what each worker is running. On a terminal a bar with one line per worker, redrawn in place;
+/// otherwise one log line. Worker 0 is this process in a run without mpiexec. The estimate is the mean job time
+/// spread over the workers (jobs need not be of equal size, so it firms up as jobs finish).
 /// </summary>
-public sealed class JobProgress(int jobs, int workers)
+public sealed class JobProgress
 {
     private static readonly NLog.Logger Logger = Log.For<JobProgress>();
 
-    private readonly TimeSpan _interval = TimeSpan.FromSeconds(
-        double.TryParse(Environment.GetEnvironmentVariable("MMSMPI_PROGRESS_SECONDS"), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 5);
+    /// <summary>Worker lines drawn under the bar at most; the rest are summed up in one line.</summary>
+    private const int ShownWorkers = 8;
 
-    private readonly bool _terminal = !Console.IsErrorRedirected;
+    private readonly int _jobs;
+    private readonly int _workers;
+    private readonly ProgressStyle _style;
+    private readonly TimeSpan _interval;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly Dictionary<int, (string Job, TimeSpan Since)> _running = [];
+    private readonly Dictionary<int, Running> _running = [];
+    private readonly Lock _lock = new();
     private TimeSpan _last;
     private int _done;
     private long _rows;
-    private bool _drawn;
+    private int _drawnLines;
 
-    public void Started(int worker, string job) => _running[worker] = (job, _clock.Elapsed);
+    private sealed record Running(string Job, TimeSpan Since, long Rows);
+
+    /// <param name="workers">worker ranks (0: the jobs run in this process)</param>
+    public JobProgress(int jobs, int workers, ProgressStyle? style = null)
+    {
+        _jobs = jobs;
+        _workers = workers;
+        _style = style ?? StyleFromEnvironment();
+        _interval = TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("MMSMPI_PROGRESS_SECONDS"),
+            NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 5);
+    }
+
+    /// <summary>The style MMSMPI_PROGRESS asks for; without it a bar on a terminal, else lines (scripts/run-mpi.sh says
+    /// bar when its own stderr is a terminal: under mpiexec a rank's stderr is a pipe).</summary>
+    public static ProgressStyle StyleFromEnvironment() => Environment.GetEnvironmentVariable("MMSMPI_PROGRESS")?.ToLowerInvariant() switch
+    {
+        "bar" => ProgressStyle.Bar,
+        "lines" => ProgressStyle.Lines,
+        "off" => ProgressStyle.Off,
+        _ => Console.IsErrorRedirected ? ProgressStyle.Lines : ProgressStyle.Bar,
+    };
+
+    private IEnumerable<int> Slots => _workers == 0 ? [0] : Enumerable.Range(1, _workers);
+
+    public void Started(int worker, string job)
+    {
+        lock (_lock) _running[worker] = new Running(job, _clock.Elapsed, 0);
+    }
+
+    /// <summary>The rows a worker's running job has done so far.</summary>
+    public void RowsSoFar(int worker, long rows)
+    {
+        lock (_lock)
+            if (_running.TryGetValue(worker, out var r)) _running[worker] = r with { Rows = rows };
+    }
 
     public void Finished(int worker, long rows)
     {
-        _running.Remove(worker);
-        _done++;
-        _rows += rows;
+        lock (_lock)
+        {
+            _running.Remove(worker);
+            _done++;
+            _rows += rows;
+        }
     }
 
-    /// <summary>Called by the coordinator's loop: says where the run is when the interval has passed.</summary>
+    /// <summary>Called by the coordinator's loop (or a timer): shows where the run is when the interval has passed.</summary>
     public void Tick()
     {
-        var now = _clock.Elapsed;
-        if (now - _last < _interval || _done == jobs) return;
-        _last = now;
-        string line = Describe(now);
-        if (_terminal)
+        lock (_lock)
         {
-            Console.Error.Write($"\r{line}\u001b[K");
-            _drawn = true;
+            var now = _clock.Elapsed;
+            if (_style == ProgressStyle.Off || now - _last < _interval || _done == _jobs) return;
+            _last = now;
+            if (_style == ProgressStyle.Lines)
+            {
+                Logger.Info(Describe(now));
+                return;
+            }
+            var lines = Draw(now);
+            Console.Error.Write(Erase() + string.Join("", lines.Select(l => l + "\u001b[K\n")));
+            _drawnLines = lines.Count;
         }
-        else Logger.Info(line);
     }
 
-    /// <summary>Ends a redrawn line before other output follows.</summary>
+    /// <summary>Removes a drawn bar before other output follows (the next tick draws it again below that output).</summary>
     public void End()
     {
-        if (_drawn) Console.Error.WriteLine();
-        _drawn = false;
+        lock (_lock)
+        {
+            if (_drawnLines > 0) Console.Error.Write(Erase());
+            _drawnLines = 0;
+        }
     }
 
+    private string Erase() => _drawnLines == 0 ? "" : $"\u001b[{_drawnLines}F\u001b[J";
+
+    /// <summary>The one-line form (logs, CI).</summary>
     public string Describe(TimeSpan now)
     {
-        double seconds = Math.Max(now.TotalSeconds, 1e-3);
-        string left = _done == 0 ? "time left unknown"
-            : $"about {Math.Ceiling(seconds / _done * (jobs - _done) / Math.Max(1, Math.Min(workers, jobs - _done))):F0} s left";
-        string state = string.Join(", ", Enumerable.Range(1, workers).Select(w =>
-            _running.TryGetValue(w, out var r) ? $"rank {w}: {r.Job} ({(now - r.Since).TotalSeconds:F0} s)" : $"rank {w}: idle"));
-        return $"progress: {_done}/{jobs} jobs, {_rows} rows, {_rows / seconds:F0} rows/s, {left}; {state}";
+        lock (_lock)
+        {
+            string state = string.Join(", ", Slots.Select(w => $"{Who(w)}: {State(w, now)}"));
+            return $"progress: {Summary(now)}; {state}";
+        }
     }
+
+    /// <summary>The terminal form: a bar of jobs done with the totals, and a line per worker.</summary>
+    public IReadOnlyList<string> Draw(TimeSpan now)
+    {
+        lock (_lock)
+        {
+            const int width = 30;
+            int filled = _jobs == 0 ? width : (int)Math.Round(width * (double)_done / _jobs);
+            var lines = new List<string> { $"[{new string('#', filled)}{new string('.', width - filled)}] {Summary(now)}" };
+            var slots = Slots.ToList();
+            lines.AddRange(slots.Take(ShownWorkers).Select(w => $"  {Who(w),-8} {State(w, now)}"));
+            if (slots.Count > ShownWorkers)
+                lines.Add($"  and {slots.Count - ShownWorkers} more workers, {slots.Skip(ShownWorkers).Count(_running.ContainsKey)} busy");
+            return lines;
+        }
+    }
+
+    private string Who(int worker) => worker == 0 ? "this process" : $"rank {worker}";
+
+    private string Summary(TimeSpan now)
+    {
+        double seconds = Math.Max(now.TotalSeconds, 1e-3);
+        long rows = _rows + _running.Values.Sum(r => r.Rows);
+        int slots = Math.Max(1, _workers);
+        string left = _done == 0 ? "time left unknown"
+            : $"about {Math.Ceiling(seconds / _done * (_jobs - _done) / Math.Max(1, Math.Min(slots, _jobs - _done))):F0} s left";
+        return $"{_done}/{_jobs} jobs, {rows} rows, {rows / seconds:F0} rows/s, {left}";
+    }
+
+    private string State(int worker, TimeSpan now) => _running.TryGetValue(worker, out var r)
+        ? $"{r.Job} ({(now - r.Since).TotalSeconds:F0} s, {r.Rows} rows)"
+        : "idle";
 }

@@ -9,6 +9,12 @@ internal static class Tags
     public const int Result = 2;
     public const int Stop = 3;
     public const int Ping = 4;
+
+    /// <summary>A worker's rows so far in its running job (8 bytes).</summary>
+    public const int Rows = 5;
+
+    /// <summary>A worker's log lines for the run's log file (UTF-8, one per line).</summary>
+    public const int LogLines = 6;
 }
 
 /// <summary>
@@ -46,8 +52,8 @@ public sealed class MpiCluster(IMessagePassing comm) : ICluster
                 }
             }
             progress.Tick();
-            var message = Idle.TryReceive(comm, IMessagePassing.Any, Tags.Result, out int from, TimeSpan.FromMilliseconds(200));
-            if (message is null) continue;
+            var message = Idle.TryReceive(comm, IMessagePassing.Any, IMessagePassing.Any, out int from, out int tag, TimeSpan.FromMilliseconds(200));
+            if (message is null || Reported(message, from, tag, progress)) continue;
             var reply = JobWire.Decode<WorkerReply>(message);
             running--;
             progress.Finished(from, reply.Result.Rows);
@@ -69,15 +75,39 @@ public sealed class MpiCluster(IMessagePassing comm) : ICluster
         for (int worker = 1; worker <= Workers; worker++) comm.Send([], worker, Tags.Ping);
         for (int answered = 0; answered < Workers;)
         {
-            if (Idle.TryReceive(comm, IMessagePassing.Any, Tags.Ping, out _, TimeSpan.FromMilliseconds(200)) is not null) answered++;
-            else if (cancel.IsCancellationRequested) throw new InterruptedError(Interruption.Signal);
+            var message = Idle.TryReceive(comm, IMessagePassing.Any, IMessagePassing.Any, out int from, out int tag, TimeSpan.FromMilliseconds(200));
+            if (message is not null && !Reported(message, from, tag, null) && tag == Tags.Ping) answered++;
+            else if (message is null && cancel.IsCancellationRequested) throw new InterruptedError(Interruption.Signal);
         }
     }
 
-    /// <summary>Tells every worker to leave its loop; called once when the coordinator is done.</summary>
+    /// <summary>
+    /// Tells every worker to leave its loop; called once when the coordinator is done. Each answers after its last log
+    /// lines, so the log file is complete; a worker that does not answer within a few seconds is not waited for.
+    /// </summary>
     public void StopWorkers()
     {
         for (int worker = 1; worker <= Workers; worker++) comm.Send([], worker, Tags.Stop);
+        var until = DateTime.UtcNow + Grace;
+        for (int stopped = 0; stopped < Workers && DateTime.UtcNow < until;)
+        {
+            var message = Idle.TryReceive(comm, IMessagePassing.Any, IMessagePassing.Any, out int from, out int tag, TimeSpan.FromMilliseconds(200));
+            if (message is not null && !Reported(message, from, tag, null) && tag == Tags.Stop) stopped++;
+        }
+    }
+
+    /// <summary>Takes in a worker's report on the side (rows so far, log lines); false for a result or a ping answer.</summary>
+    private static bool Reported(byte[] message, int from, int tag, JobProgress? progress)
+    {
+        if (tag == Tags.Rows) progress?.RowsSoFar(from, BitConverter.ToInt64(message));
+        else if (tag == Tags.LogLines)
+        {
+            var lines = System.Text.Encoding.UTF8.GetString(message).Split('\n');
+            Log.WriteForwarded(lines);
+            if (lines.Any(CasacoreMessages.IsMeasuresNotice)) CasacoreMessages.SayMeasuresNotice();
+        }
+        else return false;
+        return true;
     }
 
     private void Send(int worker, int index, IReadOnlyList<Job> jobs, JobProgress progress)
@@ -94,23 +124,16 @@ public sealed class MpiCluster(IMessagePassing comm) : ICluster
 /// </summary>
 internal static class Idle
 {
-    public static byte[] Receive(IMessagePassing comm, int source, int tag, out int from, out int gotTag)
-    {
-        while (!comm.TryProbe(source, tag, out from, out gotTag)) Thread.Sleep(1);
-        return comm.Receive(from, gotTag, out from, out gotTag);
-    }
-
     /// <summary>The next message, or null when none came within the timeout (the coordinator then checks for a stop).</summary>
-    public static byte[]? TryReceive(IMessagePassing comm, int source, int tag, out int from, TimeSpan timeout)
+    public static byte[]? TryReceive(IMessagePassing comm, int source, int tag, out int from, out int gotTag, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;
-        int gotTag;
         while (!comm.TryProbe(source, tag, out from, out gotTag))
         {
             if (DateTime.UtcNow > until) return null;
             Thread.Sleep(1);
         }
-        return comm.Receive(from, gotTag, out from, out _);
+        return comm.Receive(from, gotTag, out from, out gotTag);
     }
 }
 
@@ -118,21 +141,61 @@ internal sealed record JobRequest(int JobIndex, Job Job);
 
 internal sealed record WorkerReply(int JobIndex, JobResult Result);
 
-/// <summary>A worker rank: runs the jobs rank 0 sends until it is told to stop.</summary>
+/// <summary>
+/// A worker rank: runs the jobs rank 0 sends until it is told to stop. A job runs on a thread of its own while this
+/// thread, the only one that talks MPI, hands rank 0 the job's rows so far every second and the log lines as they come.
+/// </summary>
 public static class Worker
 {
+    private static readonly TimeSpan RowsEvery = TimeSpan.FromSeconds(1);
+
     public static void Serve(IMessagePassing comm)
     {
         var logger = Log.For<MpiCluster>();
         logger.Info($"worker rank {comm.Rank} of {comm.Size} on host {comm.ProcessorName} ({comm.Backend})");
         while (true)
         {
-            var message = Idle.Receive(comm, 0, IMessagePassing.Any, out _, out int tag);
-            if (tag == Tags.Stop) return;
+            int from, tag;
+            while (!comm.TryProbe(0, IMessagePassing.Any, out from, out tag))
+            {
+                SendLines(comm);
+                Thread.Sleep(1);
+            }
+            var message = comm.Receive(from, tag, out _, out _);
+            SendLines(comm);
+            if (tag == Tags.Stop)
+            {
+                comm.Send([], 0, Tags.Stop);
+                return;
+            }
             if (tag == Tags.Ping) { comm.Send([], 0, Tags.Ping); continue; }
             var request = JobWire.Decode<JobRequest>(message);
-            var result = JobRunner.RunSafely(request.Job, Interruption.Token);
+            var result = Run(comm, request.Job);
+            SendLines(comm);
             comm.Send(JobWire.Encode(new WorkerReply(request.JobIndex, result)), 0, Tags.Result);
         }
+    }
+
+    private static JobResult Run(IMessagePassing comm, Job job)
+    {
+        JobResult? result = null;
+        // casacore recurses on deep table trees; give the job the main thread's 8 MiB, not a thread's default.
+        var thread = new Thread(() => result = JobRunner.RunSafely(job, Interruption.Token), 8 << 20) { Name = job.Name };
+        thread.Start();
+        var next = DateTime.UtcNow + RowsEvery;
+        while (!thread.Join(50))
+        {
+            SendLines(comm);
+            if (DateTime.UtcNow < next) continue;
+            comm.Send(BitConverter.GetBytes(RowMeter.Rows), 0, Tags.Rows);
+            next = DateTime.UtcNow + RowsEvery;
+        }
+        return result!;
+    }
+
+    private static void SendLines(IMessagePassing comm)
+    {
+        var lines = WorkerLines.Take();
+        if (lines.Count > 0) comm.Send(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)), 0, Tags.LogLines);
     }
 }

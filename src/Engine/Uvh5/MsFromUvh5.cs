@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MmsMpi.Casacore;
 using MmsMpi.Hdf5;
+using MmsMpi.Runtime;
 
 namespace MmsMpi.Uvh5;
 
@@ -76,6 +77,7 @@ public static class MsFromUvh5
                 buffers.Write(ms, row0, n, nchan, part.SpwOfFileSpw[spw]);
                 write.Stop();
                 written += n;
+                RowMeter.Add(n);
             }
         }
         Log.For<ImportPlan>().Debug($"{Path.GetFileName(part.Path)}: read {read.Elapsed.TotalSeconds:F2} s, convert {convert.Elapsed.TotalSeconds:F2} s, write {write.Elapsed.TotalSeconds:F2} s");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MmsMpi.Casacore;
 using MmsMpi.Hdf5;
+using MmsMpi.Runtime;
 
 namespace MmsMpi.Uvh5;
 
@@ -60,6 +61,7 @@ public static class Uvh5FromMs
             flags.Write<sbyte>(f.AsSpan(0, cells), H5Types.Bool, start, count);
             nsamples.Write<float>(w.AsSpan(0, cells), H5Types.Float, start, count);
             write.Stop();
+            RowMeter.Add(n);
         }
         Log.For<ExportLayout>().Debug($"{Path.GetFileName(file.Path)}: read and gather {gather.Elapsed.TotalSeconds:F2} s, write {write.Elapsed.TotalSeconds:F2} s");
     }

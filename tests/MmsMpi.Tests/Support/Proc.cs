@@ -6,6 +6,13 @@ namespace MmsMpi.Tests.Support;
 public sealed record ProcResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+
+    /// <summary>The run's log file, as its first line names it (MmsMpi runs only).</summary>
+    public string LogPath => System.Text.RegularExpressions.Regex.Match(Stderr, @"the full log is (\S+)") is { Success: true } m
+        ? m.Groups[1].Value : throw new InvalidOperationException("no log file named:\n" + this);
+
+    /// <summary>The run's log file's text: every rank's lines.</summary>
+    public string Log => File.ReadAllText(LogPath);
 }
 
 /// <summary>Runs child processes (the CLI, python-casacore, casacore tools, mpiexec) with a time limit.</summary>

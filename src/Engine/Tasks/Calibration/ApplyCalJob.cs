@@ -73,6 +73,7 @@ public sealed record ApplyCalJob(string Ms, IReadOnlyList<ApplySpec> Tables, App
     {
         if (block is null) return;
         if (Mode != ApplyMode.Trial) io.Write(block);
+        RowMeter.Add(block.NRow);
         CalBlockIo.Release(block);
     }
 }

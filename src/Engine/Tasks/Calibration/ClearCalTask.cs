@@ -80,6 +80,7 @@ public sealed record ClearCalJob(string Ms, SelectionExprs Selection) : Job
             }
             ChunkPool.Return(data);
             count += runs.Length;
+            RowMeter.Add(runs.Length);
         }
         table.Flush();
         return new JobResult(count);

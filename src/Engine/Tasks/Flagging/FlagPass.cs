@@ -1,4 +1,5 @@
 using MmsMpi.Casacore;
+using MmsMpi.Runtime;
 using MmsMpi.Tasks.Flagging.Agents;
 
 namespace MmsMpi.Tasks.Flagging;
@@ -42,6 +43,7 @@ public static class FlagPass
                 var block = io.Read(runs);
                 foreach (var i in active) agents[i]!.Process(block, CellsOf(block, selections[i], layout));
                 if (write && block.AnyChanged) io.Write(block);
+                RowMeter.Add(block.NRow);
                 block.Release();
             }
             if (write) table.Flush();

@@ -43,6 +43,7 @@ public sealed record FlagRestoreJob(string Ms, string VersionTable, long Offset,
             cancel.ThrowIfCancellationRequested();
             Copy(version, ms, "FLAG", run.Start, run.Length, layout.NChan(run.Ddi) * layout.NCorr(run.Ddi));
             Copy(version, ms, "FLAG_ROW", run.Start, run.Length, 1);
+            RowMeter.Add(run.Length);
         }
         ms.Flush();
         return new JobResult(nrow);

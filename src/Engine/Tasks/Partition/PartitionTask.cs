@@ -51,7 +51,7 @@ public sealed class PartitionTask(TaskContext context, PartitionOptions o) : Par
             var names = _plan.SubMss.Select(s => Stage.PathFor(SubMsNaming.Name(SubMsNaming.BaseName(Output), s.Index))).ToList();
             _jobs = _plan.SubMss.Select(s => job.For(names[s.Index], _plan.RowSubMs, s.Index, _plan.Reindex,
                 s.Spws.Length > 0 ? s.Spws : null, s.Index > 0 ? SpwSubtables.SharedByLink : [])).ToList();
-            foreach (var s in _plan.SubMss) Logger.Info($"sub-MS {s.Index}: {s.Selection}");
+            foreach (var s in _plan.SubMss) Logger.Debug($"sub-MS {s.Index}: {s.Selection}");
         }
         else
         {

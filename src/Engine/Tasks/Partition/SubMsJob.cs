@@ -35,7 +35,9 @@ public sealed record SubMsJob(
             {
                 cancel.ThrowIfCancellationRequested();
                 MsWriter.CopyRuns(input, output, batch, written, Slices, pairs);
-                written += batch.Sum(r => r.Length);
+                long n = batch.Sum(r => r.Length);
+                written += n;
+                RowMeter.Add(n);
             }
             Log.For<SubMsJob>().Debug($"{Path.GetFileName(OutputPath)}: layout and subtables {created.TotalSeconds:F2} s, {runs.Count} runs copied in {(clock.Elapsed - created).TotalSeconds:F2} s");
             if (Reindex is not null)

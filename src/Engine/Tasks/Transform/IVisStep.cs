@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using MmsMpi.Runtime;
 
 namespace MmsMpi.Tasks.Transform;
 
@@ -45,7 +46,11 @@ public sealed class Pipeline(IReadOnlyList<IVisStep> steps, VisWriter writer)
             try
             {
                 using var chunks = input.GetEnumerator();
-                while (Timed(_read, chunks.MoveNext)) fromReader.Add(chunks.Current, stop.Token);
+                while (Timed(_read, chunks.MoveNext))
+                {
+                    RowMeter.Add(chunks.Current.NRow);
+                    fromReader.Add(chunks.Current, stop.Token);
+                }
             }
             finally { fromReader.CompleteAdding(); }
         }, stop);
