@@ -142,6 +142,10 @@ public class BadInputTests
             ["nope"]));
         yield return Case("flagdata summary-json into a missing directory", new(p => ["flagdata", "--vis", p.Ms, "--mode", "summary", "--summary-json",
             p["no/such/dir/s.json"]], ["does not exist"]));
+        yield return Case("flagdata plot without a summary", new(p => ["flagdata", "--vis", p.Ms, "--mode", "clip", "--clipminmax", "[0,1]", "--plot", p["f.png"]],
+            ["--plot needs a summary command"]));
+        yield return Case("flagdata plot not a png", new(p => ["flagdata", "--vis", p.Ms, "--mode", "summary", "--plot", p["f.jpg"]], ["name it *.png"]));
+        yield return Case("listpartition plot into a missing directory", new(p => ["listpartition", "--vis", p.Ms, "--plot", p["no/such/dir/p.png"]], ["does not exist"]));
 
         // ---- the command line itself
         yield return Case("partition unknown option", new(p => ["partition", "--vis", p.Ms, "--outputvis", p.Out, "--bogus"], ["'--bogus'"], Usage: true));

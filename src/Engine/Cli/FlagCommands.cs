@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MmsMpi.Tasks.Flagging;
 
+using MmsMpi.Plots;
+
 namespace MmsMpi.Cli;
 
 /// <summary>`flagdata` and `flagmanager`: CASA's flagging tasks on an MS or a Multi-MS (sub-MSs on the workers).</summary>
@@ -56,6 +58,7 @@ public static class FlagCommands
         var action = Options.Text("--action", "apply, calculate (count only) or none", "apply");
         var flagBackup = Options.Bool("--flagbackup", "Save the flags as version flagdata_N before changing them", true);
         var summaryJson = Options.Text("--summary-json", "Write the summary dictionary (CASA's return value) to this file");
+        var plot = Options.Text("--plot", "summary: draw the flagged fraction per antenna, spw, scan and channel into this PNG file");
         var inpfile = new Option<string[]>("--inpfile") { Description = "list: a file of flag commands, or a command string (repeatable)" };
         var reason = Options.Text("--reason", "list: apply only commands with this reason (comma list; any)", "any");
         var resume = Options.Resume();
@@ -67,7 +70,7 @@ public static class FlagCommands
         });
 
         var command = new Command("flagdata", "Flag (manual, clip, quack, shadow, tfcrop, list), unflag or summarize an MS or Multi-MS in place (sub-MSs in parallel)");
-        foreach (var o in new Option[] { vis, mode, action, flagBackup, summaryJson, inpfile, reason, resume }.Concat(modeOptions.Values)) command.Add(o);
+        foreach (var o in new Option[] { vis, mode, action, flagBackup, summaryJson, plot, inpfile, reason, resume }.Concat(modeOptions.Values)) command.Add(o);
         selection.AddTo(command);
         command.SetAction(r => TaskHost.Run(context =>
         {
@@ -76,14 +79,30 @@ public static class FlagCommands
             if (isList && (given.Count > 0 || !selection.Read(r).IsEmpty))
                 throw new UserError("mode 'list' takes its selections and parameters from inpfile, not from the command line");
             if (!isList && r.GetValue(inpfile) is { Length: > 0 }) throw new UserError("inpfile applies to mode 'list' only");
-            var commands = isList
-                ? FlagCommandList.Read(r.GetValue(inpfile) ?? [], r.GetValue(reason)!)
+            List<FlagCommand> commands = isList
+                ? [.. FlagCommandList.Read(r.GetValue(inpfile) ?? [], r.GetValue(reason)!)]
                 : [Single(r.GetValue(mode)!, selection.Read(r), given)];
-            var p = new FlagDataParams(r.GetValue(vis)!, commands, isList, ParseAction(r.GetValue(action)!), r.GetValue(flagBackup));
             string json = r.GetValue(summaryJson)!;
             if (json.Length > 0 && !commands.Any(c => c.Summary is not null)) throw new UserError("--summary-json needs a summary command");
             if (json.Length > 0) OutputFile.RequireWritable(json, "--summary-json");
-            Print(new FlagDataTask(context, p).Run(), p.Action, json);
+            string picture = r.GetValue(plot)!;
+            bool channelsAsked = true;
+            if (picture.Length > 0)
+            {
+                int first = commands.FindIndex(c => c.Summary is not null);
+                if (first < 0) throw new UserError("--plot needs a summary command");
+                OutputFile.RequirePng(picture, "--plot");
+                // The picture's channel panel needs the spw:channel counts; they are counted but not printed unless asked for.
+                channelsAsked = commands[first].Summary!.SpwChan;
+                commands[first] = commands[first] with { Summary = commands[first].Summary! with { SpwChan = true } };
+            }
+            var p = new FlagDataParams(r.GetValue(vis)!, commands, isList, ParseAction(r.GetValue(action)!), r.GetValue(flagBackup));
+            var result = new FlagDataTask(context, p).Run();
+            Print(result, p.Action, json, channelsAsked);
+            if (picture.Length == 0) return;
+            FlagSummaryPicture.Write(result.Commands.First(c => c.Command.Summary is not null).Report.Summary ?? new FlagSummary(),
+                Path.GetFileName(Path.TrimEndingDirectorySeparator(p.Vis)), picture);
+            Log.For<FlagDataTask>().Info($"plot: {picture}");
         }, r.GetValue(resume)));
         return command;
     }
@@ -135,14 +154,15 @@ public static class FlagCommands
         _ => throw new UserError($"unknown action '{text}': use apply, calculate or none"),
     };
 
-    private static void Print(FlagDataResult result, FlagAction action, string summaryJson)
+    /// <param name="channelsAsked">whether the first summary's spw:channel counts were asked for (else counted for the plot only)</param>
+    private static void Print(FlagDataResult result, FlagAction action, string summaryJson, bool channelsAsked)
     {
         var summaries = new List<JsonObject>();
         foreach (var (command, report) in result.Commands)
         {
             if (command.Summary is { } spec)
             {
-                var dict = SummaryReport.ToDict(report.Summary ?? new FlagSummary(), spec);
+                var dict = SummaryReport.ToDict(report.Summary ?? new FlagSummary(), summaries.Count == 0 && !channelsAsked ? spec with { SpwChan = false } : spec);
                 summaries.Add(dict);
                 Console.Write(SummaryReport.ToTable(dict));
                 continue;

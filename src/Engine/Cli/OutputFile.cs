@@ -12,4 +12,12 @@ public static class OutputFile
         try { File.WriteAllText(probe, ""); File.Delete(probe); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"{parameter} {file}: {dir} is not writable"); }
     }
+
+    /// <summary>A picture's file: a .png name in a writable directory.</summary>
+    public static void RequirePng(string file, string parameter)
+    {
+        if (!file.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UserError($"{parameter} {file}: the picture is a PNG file, name it *.png");
+        if (Directory.Exists(file)) throw new UserError($"{parameter} {file}: is a directory");
+        RequireWritable(file, parameter);
+    }
 }

@@ -15,17 +15,18 @@ public static class SummaryReport
     {
         var dict = new JsonObject { ["name"] = spec.Name, ["type"] = "summary" };
         if (summary.Fields is not null)
-            foreach (var (field, s) in summary.Fields) dict[field] = Counts(s);
+            foreach (var (field, s) in summary.Fields) dict[field] = Counts(s, spec);
         else
-            foreach (var (key, node) in Counts(summary).ToList()) dict[key] = node?.DeepClone();
+            foreach (var (key, node) in Counts(summary, spec).ToList()) dict[key] = node?.DeepClone();
         Filter(dict, spec);
         return dict;
     }
 
-    private static JsonObject Counts(FlagSummary s)
+    /// <summary>The counts of the categories asked for (spw:channel may have been counted for a plot only).</summary>
+    private static JsonObject Counts(FlagSummary s, SummarySpec spec)
     {
         var o = new JsonObject();
-        foreach (var (category, entries) in s.Categories)
+        foreach (var (category, entries) in s.Categories.Where(c => spec.SpwChan || c.Key != "spw:channel"))
             o[category] = new JsonObject(entries.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)Leaf(e.Value))));
         o["flagged"] = s.All.Flagged;
         o["total"] = s.All.Total;

@@ -12,7 +12,8 @@ public static class ListPartitionTask
 {
     public sealed record ScanInfo(long nrows, int[] spwIds, int[] nchans);
 
-    public sealed record SubMsInfo(string MS, string size, SortedDictionary<int, ScanInfo> scanId);
+    /// <param name="Bytes">the size on disk (CASA's dictionary has the human form only)</param>
+    public sealed record SubMsInfo(string MS, string size, SortedDictionary<int, ScanInfo> scanId, [property: System.Text.Json.Serialization.JsonIgnore] long Bytes);
 
     public sealed record Listing(string? Axis, bool IsMms, IReadOnlyList<SubMsInfo> SubMss);
 
@@ -38,7 +39,8 @@ public static class ListPartitionTask
             var spws = g.Select(x => ddSpw[x.Second]).Distinct().Order().ToArray();
             perScan[g.Key] = new ScanInfo(g.LongCount(), spws, spws.Select(s => nchan[s]).ToArray());
         }
-        return new SubMsInfo(Path.GetFileName(path), DiskUsage.Human(DiskUsage.Bytes(path)), perScan);
+        long bytes = DiskUsage.Bytes(path);
+        return new SubMsInfo(Path.GetFileName(path), DiskUsage.Human(bytes), perScan, bytes);
     }
 
     /// <summary>CASA's table: one line per (sub-MS, scan), size on the first line of each sub-MS.</summary>
