@@ -38,8 +38,9 @@ public static class Log
         if (rank != 0) config.AddRule(LogLevel.Debug, LogLevel.Fatal, new WorkerLines.Queue { Layout = layout });
         config.AddRule(verbose ? LogLevel.Debug : rank == 0 ? LogLevel.Info : LogLevel.Warn, LogLevel.Fatal, console);
         LogManager.Configuration = config;
-        if (FilePath is not null)
-            LogManager.GetLogger("Log").Info($"MmsMpi {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}; the full log is {FilePath}");
+        if (FilePath is null) return;
+        LogManager.GetLogger("Log").Info($"full log in {FilePath}");
+        FileOnlyLine("Command", LogLevel.Info, $"MmsMpi {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}");
     }
 
     /// <summary>A forwarded line as the worker formatted it, any other event in the given layout.</summary>
@@ -60,7 +61,8 @@ public static class Log
     }
 
     /// <summary>Writes a line the terminal got otherwise (the ERROR line) into the log file.</summary>
-    public static void FileOnlyLine<T>(LogLevel level, string message) => LogManager.GetLogger(FileOnly + typeof(T).Name).Log(level, message);
+    /// <param name="origin">the logger name the line shows</param>
+    public static void FileOnlyLine(string origin, LogLevel level, string message) => LogManager.GetLogger(FileOnly + origin).Log(level, message);
 
     /// <summary>" (log: PATH)" for an ERROR line, or nothing when this run has no log file.</summary>
     public static string FileHint => FilePath is null ? "" : $" (log: {FilePath})";

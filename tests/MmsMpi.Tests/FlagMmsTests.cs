@@ -35,6 +35,7 @@ public class FlagMmsTests
         var parallel = Proc.MmsMpiUnderMpi(3, ["flagdata", "--vis", mms, .. args]);
         Assert.That(parallel.ExitCode, Is.EqualTo(0), parallel.ToString());
         Assert.That(parallel.Stderr, Does.Contain("on 2 worker(s)"));
+        Assert.That(parallel.Log, Does.Not.Contain("restoring the flags"), "a fresh run does not restore its own backup (it did, a pass over every FLAG)");
         FlagTesting.FlagData(["--vis", ms, .. args]);
         FlagTesting.AssertSameFlags(ms, mms);
         FlagTesting.AssertFlagRowConsistent(mms);

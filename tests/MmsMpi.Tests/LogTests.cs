@@ -44,7 +44,8 @@ public class LogTests
         var r = Proc.MmsMpiUnderMpi(3, "partition", "--vis", GeneratedData.SmallMs, "--outputvis", tmp["p.mms"], "--numsubms", "4", "--flagbackup", "false");
         Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
         var first = r.Stderr.Split('\n')[0];
-        Assert.That(first, Does.Contain("MPIClient Log: MmsMpi partition --vis").And.Contain("the full log is " + r.LogPath), "the first line names the file");
+        Assert.That(first, Does.EndWith("INFO  MPIClient Log: full log in " + r.LogPath), "the first line names the file");
+        Assert.That(r.Log, Does.Contain("MPIClient Command: MmsMpi partition --vis " + GeneratedData.SmallMs), "the file has the command line");
         Assert.That(Path.GetDirectoryName(r.LogPath), Is.EqualTo(Environment.GetEnvironmentVariable("MMSMPI_LOG_DIR")));
         Assert.That(Path.GetFileName(r.LogPath), Does.Match(@"^mmsmpi-\d{8}-\d{6}-\d+\.log$"));
         var log = r.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -63,7 +64,7 @@ public class LogTests
         Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
         var error = r.Stderr.Split('\n').Single(l => l.StartsWith("ERROR:"));
         Assert.That(error, Does.EndWith($"(log: {r.LogPath})"), r.Stderr);
-        Assert.That(r.Log, Does.Contain("ERROR MPIClient TaskContext: ").And.Contain("nothing.ms"), r.Log);
+        Assert.That(r.Log, Does.Contain("ERROR MPIClient TaskHost: ").And.Contain("nothing.ms"), r.Log);
         Assert.That(Directory.GetFileSystemEntries(tmp.Path), Is.Empty, "no log file where the run was started");
     }
 
@@ -76,7 +77,7 @@ public class LogTests
         {
             var r = Proc.Run("dotnet", [Repo.MmsMpiDll, .. args], env);
             Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
-            Assert.That(r.Stderr, Does.Not.Contain("the full log is"), r.ToString());
+            Assert.That(r.Stderr, Does.Not.Contain("full log in"), r.ToString());
         }
         Assert.That(Directory.Exists(tmp["logs"]), Is.False);
     }

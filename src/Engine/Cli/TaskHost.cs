@@ -46,7 +46,7 @@ public static class TaskHost
     /// <summary>Prints the one ERROR line; returns the exit code.</summary>
     public static int Fail(string message, int exitCode)
     {
-        Log.FileOnlyLine<TaskContext>(NLog.LogLevel.Error, OneLine(message));
+        Log.FileOnlyLine("TaskHost", NLog.LogLevel.Error, OneLine(message));
         Console.Error.WriteLine($"ERROR: {OneLine(message)}{Log.FileHint}");
         return exitCode;
     }

@@ -82,7 +82,8 @@ public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : Parallel
     protected bool Resuming { get; private set; }
 
     /// <summary>The flag backup the interrupted run saved (a resumed run saves none of its own: the flags are no longer the original ones).</summary>
-    protected string? ResumedBackup => _marker?.Backup;
+    /// A fresh run's marker holds its own backup, which is not a resumed one (a fresh run restored it before every pass).
+    protected string? ResumedBackup => Resuming ? _marker?.Backup : null;
 
     /// <summary>Whether the interrupted run this one resumes finished the job of this name.</summary>
     protected bool FinishedBefore(string jobName) => _marker?.Done.Contains(jobName) == true;

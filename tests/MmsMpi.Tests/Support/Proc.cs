@@ -8,7 +8,7 @@ public sealed record ProcResult(int ExitCode, string Stdout, string Stderr)
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
 
     /// <summary>The run's log file, as its first line names it (MmsMpi runs only).</summary>
-    public string LogPath => System.Text.RegularExpressions.Regex.Match(Stderr, @"the full log is (\S+)") is { Success: true } m
+    public string LogPath => System.Text.RegularExpressions.Regex.Match(Stderr, @"full log in (\S+)") is { Success: true } m
         ? m.Groups[1].Value : throw new InvalidOperationException("no log file named:\n" + this);
 
     /// <summary>The run's log file's text: every rank's lines.</summary>
