@@ -72,7 +72,11 @@ public class FlagParsingTests
     [TestCase("mode='summary' maxrel=2", "minrel/maxrel")]
     [TestCase("mode='quack' quackinterval=abc", "must be a number")]
     [TestCase("mode='shadow' addantenna='no-such-file.txt'", "addantenna file 'no-such-file.txt' not found")]
-    [TestCase("mode='rflag'", "not supported")]
+    [TestCase("mode='antint'", "not supported")]
+    [TestCase("mode='rflag' winsize=0", "positive integer")]
+    [TestCase("mode='rflag' timedev=-1", "must be > 0")]
+    [TestCase("mode='rflag' ntime='60s'", "not supported")]
+    [TestCase("mode='extend' growtime=120", "Allowed range is 0.0 through 100.0")]
     [TestCase("mode='elevation' lowerlimit=50 upperlimit=20", "lowerlimit 50 is above upperlimit 20")]
     public void BadParametersAreErrors(string line, string message) =>
         Assert.That(() => Build(line), Throws.InstanceOf<UserError>().With.Message.Contains(message));

@@ -34,6 +34,19 @@ public static class FlagCommands
         ("maxrel", "summary: drop entries flagged more than this fraction (1.0)"),
         ("minabs", "summary: drop entries with fewer flagged cells (0)"),
         ("maxabs", "summary: drop entries with more flagged cells (-1: no limit)"),
+        ("extendpols", "extend: a flag in one selected correlation flags them all (true)"),
+        ("growtime", "extend: flag a channel at all times when flagged in at least this percentage of them (50; 0: off)"),
+        ("growfreq", "extend: flag a time in all channels when flagged in at least this percentage of them (50; 0: off)"),
+        ("growaround", "extend: flag a cell with 5 or more of its 8 time-frequency neighbours flagged (false)"),
+        ("flagneartime", "extend: flag the times next to a flag (false)"),
+        ("flagnearfreq", "extend: flag the channels next to a flag (false)"),
+        ("winsize", "rflag: timesteps of the sliding window (3)"),
+        ("timedev", "rflag: time threshold: a number, [[field,spw,value],...] or empty (computed from the data)"),
+        ("freqdev", "rflag: frequency threshold, as timedev"),
+        ("timedevscale", "rflag: the time threshold is multiplied by this (5.0)"),
+        ("freqdevscale", "rflag: the frequency threshold is multiplied by this (5.0)"),
+        ("spectralmax", "rflag: flag a whole spectrum whose spread (1.4826 MAD) is above this (1E6)"),
+        ("spectralmin", "rflag: flag a whole spectrum whose spread is below this (0.0)"),
         ("timecutoff", "tfcrop: cutoff in robust sigmas along time (4.0)"),
         ("freqcutoff", "tfcrop: cutoff in robust sigmas along frequency (3.0)"),
         ("timefit", "tfcrop: fit along time, line or poly (line)"),
@@ -42,19 +55,19 @@ public static class FlagCommands
         ("flagdimension", "tfcrop: freqtime, timefreq, freq or time (freqtime)"),
         ("usewindowstats", "tfcrop: sliding-window statistics none, sum, std or both (none)"),
         ("halfwin", "tfcrop: half width of the window, 1 to 3 (1)"),
-        ("extendflags", "tfcrop: extend flags across time, frequency and polarization (true)"),
-        ("ntime", "tfcrop: time chunk, only 'scan'"),
-        ("combinescans", "tfcrop: only false"),
+        ("extendflags", "tfcrop/rflag: extend flags across time, frequency and polarization (true)"),
+        ("ntime", "tfcrop/rflag/extend: time chunk, only 'scan'"),
+        ("combinescans", "tfcrop/rflag/extend: only false"),
     ];
 
     /// <summary>Boolean parameters: given bare (--clipzeros) they mean true.</summary>
     private static readonly string[] Switches = ["autocorr", "clipoutside", "clipzeros", "quackincrement", "spwchan", "spwcorr", "basecnt", "fieldcnt",
-        "extendflags", "combinescans"];
+        "extendflags", "combinescans", "extendpols", "growaround", "flagneartime", "flagnearfreq"];
 
     public static Command FlagData()
     {
         var vis = Options.Text("--vis", "MS or Multi-MS to flag (in place)", required: true);
-        var mode = Options.Text("--mode", "manual, unflag, clip, quack, shadow, summary, tfcrop or list", "manual");
+        var mode = Options.Text("--mode", "manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, extend or list", "manual");
         var action = Options.Text("--action", "apply, calculate (count only) or none", "apply");
         var flagBackup = Options.Bool("--flagbackup", "Save the flags as version flagdata_N before changing them", true);
         var summaryJson = Options.Text("--summary-json", "Write the summary dictionary (CASA's return value) to this file");
@@ -83,7 +96,8 @@ public static class FlagCommands
                 ? [.. FlagCommandList.Read(r.GetValue(inpfile) ?? [], r.GetValue(reason)!)]
                 : [Single(r.GetValue(mode)!, selection.Read(r), given)];
             string json = r.GetValue(summaryJson)!;
-            if (json.Length > 0 && !commands.Any(c => c.Summary is not null)) throw new UserError("--summary-json needs a summary command");
+            bool returns = commands.Any(c => c.Summary is not null || (c.Rflag is not null && ParseAction(r.GetValue(action)!) == FlagAction.Calculate));
+            if (json.Length > 0 && !returns) throw new UserError("--summary-json needs a summary command (or rflag with --action calculate)");
             if (json.Length > 0) OutputFile.RequireWritable(json, "--summary-json");
             string picture = r.GetValue(plot)!;
             bool channelsAsked = true;
@@ -165,6 +179,14 @@ public static class FlagCommands
                 var dict = SummaryReport.ToDict(report.Summary ?? new FlagSummary(), summaries.Count == 0 && !channelsAsked ? spec with { SpwChan = false } : spec);
                 summaries.Add(dict);
                 Console.Write(SummaryReport.ToTable(dict));
+                continue;
+            }
+            if (command.Rflag is { } rflag && action == FlagAction.Calculate)
+            {
+                var thresholds = RflagReport.ToDict(report.Rflag ?? [], rflag, result.Commands.Count(c => c.Command.Rflag is not null) > 1
+                    ? $"Rflag_{result.Commands.TakeWhile(c => c.Command != command).Count(c => c.Command.Rflag is not null) + 1}" : "Rflag");
+                summaries.Add(thresholds);
+                Console.Write(RflagReport.ToText(thresholds));
                 continue;
             }
             string verb = action == FlagAction.Apply ? "" : "would be ";

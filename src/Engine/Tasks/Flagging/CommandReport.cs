@@ -17,6 +17,8 @@ public sealed class CommandReport
     public Dictionary<int, ScanBounds>? ScanBounds { get; set; }
     /// <summary>shadow sweep: TIME → antennas shadowed at that time.</summary>
     public Dictionary<double, SortedSet<int>>? Shadowed { get; set; }
+    /// <summary>rflag: statistics per chunk (the sweep) or per "field,spw" (action='calculate'), summed when merged.</summary>
+    public Dictionary<string, Agents.RflagStats>? Rflag { get; set; }
 
     public void Merge(CommandReport other)
     {
@@ -30,6 +32,7 @@ public sealed class CommandReport
             foreach (var (scan, b) in other.ScanBounds)
                 ScanBounds[scan] = ScanBounds.TryGetValue(scan, out var mine) ? mine.Union(b) : b;
         }
+        if (other.Rflag is not null) Agents.RflagStats.MergeInto(Rflag ??= [], other.Rflag);
         if (other.Shadowed is not null)
         {
             Shadowed ??= [];

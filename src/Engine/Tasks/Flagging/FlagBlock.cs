@@ -20,6 +20,8 @@ public sealed class FlagBlock
     /// <summary>Table row number of each block row.</summary>
     public required long[] RowNumbers { get; init; }
     public required bool[] Flag { get; init; }
+    /// <summary>FLAG as read, when an agent asked for it (else empty).</summary>
+    public required bool[] OriginalFlag { get; init; }
     public required bool[] FlagRow { get; init; }
     public required Dictionary<string, int[]> Ints { get; init; }
     public required Dictionary<string, double[]> Doubles { get; init; }
@@ -41,6 +43,7 @@ public sealed class FlagBlock
     {
         ChunkPool.Return(RowNumbers);
         ChunkPool.Return(Flag);
+        ChunkPool.Return(OriginalFlag);
         ChunkPool.Return(FlagRow);
         ChunkPool.Return(Changed);
         foreach (var v in Ints.Values) ChunkPool.Return(v);

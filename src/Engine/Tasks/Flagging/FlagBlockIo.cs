@@ -38,12 +38,14 @@ public sealed class FlagBlockIo(CasaTable table, MsFlagLayout layout, FlagNeeds 
             // pooled (every element is read below, Changed starts cleared) and handed back by Release
             RowNumbers = rowNumbers, Flag = ChunkPool.Rent<bool>(nrow * nchan * ncorr), FlagRow = ChunkPool.Rent<bool>(nrow),
             Changed = ChunkPool.RentCleared<bool>(nrow),
+            OriginalFlag = needs.OriginalFlags ? ChunkPool.Rent<bool>(nrow * nchan * ncorr) : [],
             Ints = needs.Ints.ToDictionary(c => c, _ => ChunkPool.Rent<int>(nrow)),
             Doubles = needs.Doubles.ToDictionary(c => c, _ => ChunkPool.Rent<double>(nrow)),
             Uvw = needs.Uvw ? ChunkPool.Rent<double>(3 * nrow) : [],
             Vis = needs.VisColumns.ToDictionary(c => c, _ => ChunkPool.Rent<ComplexF>(nrow * nchan * ncorr)),
         };
         ReadRuns(runs, "FLAG", block.Flag, nchan * ncorr);
+        if (needs.OriginalFlags) block.Flag.AsSpan(0, nrow * nchan * ncorr).CopyTo(block.OriginalFlag);
         ReadRuns(runs, "FLAG_ROW", block.FlagRow, 1);
         foreach (var (col, values) in block.Ints) ReadRuns(runs, col, values, 1);
         foreach (var (col, values) in block.Doubles) ReadRuns(runs, col, values, 1);

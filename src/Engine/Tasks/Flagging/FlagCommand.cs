@@ -3,7 +3,7 @@ using MmsMpi.Casacore;
 namespace MmsMpi.Tasks.Flagging;
 
 /// <summary>The flagdata modes this engine runs (CASA's `mode`; 'manualflag' is read as manual, 'list' expands to commands).</summary>
-public enum FlagMode { Manual, Unflag, Clip, Quack, Shadow, Elevation, Summary, Tfcrop }
+public enum FlagMode { Manual, Unflag, Clip, Quack, Shadow, Elevation, Summary, Tfcrop, Extend, Rflag }
 
 /// <summary>clip parameters (CASA's FlagAgentClipping): a [min,max] range or none, outside/inside, zeros, the expression.</summary>
 public sealed record ClipSpec(string DataColumn, double[]? MinMax, bool Outside, bool Zeros, VisExpression Expression);
@@ -33,6 +33,31 @@ public sealed record SummarySpec(bool SpwChan, bool SpwCorr, bool BaseCnt, bool 
 public sealed record TfcropSpec(string DataColumn, VisExpression Expression, double TimeCutoff, double FreqCutoff, bool TimeFitPoly,
     bool FreqFitPoly, int MaxNPieces, string FlagDimension, string WindowStats, int HalfWin, bool ExtendFlags);
 
+/// <summary>extend parameters (FlagAgentExtension): percentages of growtime/growfreq (0 = off), the neighbour rules, extendpols.</summary>
+public sealed record ExtendSpec(bool ExtendPols, double GrowTime, double GrowFreq, bool GrowAround, bool FlagNearTime, bool FlagNearFreq)
+{
+    /// <summary>The extension CASA appends after tfcrop and rflag with extendflags (AgentFlagger::parseAgentParameters).</summary>
+    public static readonly ExtendSpec AfterTfcrop = new(true, 50, 80, false, false, false);
+}
+
+/// <summary>
+/// A given rflag threshold (timedev, freqdev): one value for every (field, spw), and values for some [field, spw]
+/// that take precedence; none given: automatic. Values ≤ 0 in the list count as not given (CASA disables the
+/// direction for them in apply, recomputes them in calculate).
+/// </summary>
+public sealed record RflagThreshold(double? All, IReadOnlyList<double[]> PerFieldSpw)
+{
+    public static readonly RflagThreshold Automatic = new(null, []);
+
+    /// <summary>The given threshold of a (field, spw), or null when it is computed from the data.</summary>
+    public double? For(int field, int spw) =>
+        PerFieldSpw.FirstOrDefault(v => (int)v[0] == field && (int)v[1] == spw && v[2] > 0) is { } given ? given[2] : All;
+}
+
+/// <summary>rflag parameters (FlagAgentRFlag): data, window, thresholds and their scales, whole-spectrum limits, extendflags.</summary>
+public sealed record RflagSpec(string DataColumn, VisExpression Expression, int WinSize, RflagThreshold TimeDev, RflagThreshold FreqDev,
+    double TimeDevScale, double FreqDevScale, double SpectralMax, double SpectralMin, bool ExtendFlags);
+
 /// <summary>
 /// One flag command: a mode, its CASA data selection and the mode's parameters, as given on the command line or as one
 /// line of a list file. Plain data (serialized into jobs); built and validated by <see cref="FlagParameters"/>.
@@ -50,6 +75,8 @@ public sealed record FlagCommand
     public ElevationSpec? Elevation { get; init; }
     public SummarySpec? Summary { get; init; }
     public TfcropSpec? Tfcrop { get; init; }
+    public ExtendSpec? Extend { get; init; }
+    public RflagSpec? Rflag { get; init; }
     /// <summary>The reason of a list command (matched by the task's reason parameter).</summary>
     public string Reason { get; init; } = "";
     /// <summary>The command as the user wrote it, for messages.</summary>

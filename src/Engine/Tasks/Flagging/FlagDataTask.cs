@@ -31,6 +31,7 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
     private IReadOnlyList<string> _targets = [];
     private Dictionary<string, string> _command = [];
     private bool _write;
+    private bool _rflagSweep;
     private string? _backup;
 
     protected override void Initialize()
@@ -42,6 +43,10 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
         {
             _commands = FlagValidation.Check(ms, p.Commands, p.IsList);
             _targets = ms.Members();
+            // On the baseline axis a chunk's baselines are in several sub-MSs: rflag's automatic thresholds need their
+            // statistics summed first (every other axis keeps a chunk, one scan of one DDI, in one sub-MS).
+            _rflagSweep = p.Action == FlagAction.Apply && ms.IsMms() && _commands.Any(c => c.Rflag is not null)
+                          && (MmsAssembler.ReadAxisType(_vis) ?? "").Contains("baseline");
         }
         _write = p.Action == FlagAction.Apply && _commands.Any(c => c.ChangesFlags);
         if (!_write) return;
@@ -70,7 +75,7 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
         if (ResumedBackup is not null) RestoreUnfinished();
         else if (Resuming) Logger.Warn("the interrupted run saved no flag backup: its unfinished sub-MSs are flagged again over the flags it left (modes that depend on earlier flags, e.g. tfcrop, may flag more than an uninterrupted run)");
         IReadOnlyList<CommandReport>? sweep = null;
-        if (_commands.Any(c => c.Quack is not null || c.Shadow is not null))
+        if (_commands.Any(c => c.Quack is not null || c.Shadow is not null) || _rflagSweep)
             sweep = Merge(ExecuteJobs(Pass(_commands.Select(c => c.Shadow is null ? c : c with { Selection = new SelectionExprs() }).ToList(),
                 FlagPassKind.Sweep, null)));
         return Pass(_commands, FlagPassKind.Flag, sweep);
@@ -107,7 +112,7 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
     private List<Job> Pass(IReadOnlyList<FlagCommand> commands, FlagPassKind pass, IReadOnlyList<CommandReport>? sweep)
     {
         Logger.Info($"{pass.ToString().ToLowerInvariant()} pass: {_targets.Count} job(s) on {Math.Max(1, Cluster.Workers)} worker(s)");
-        return _targets.Select(ms => (Job)new FlagJob(ms, commands, pass, _write && pass == FlagPassKind.Flag, sweep)).ToList();
+        return _targets.Select(ms => (Job)new FlagJob(ms, commands, pass, _write && pass == FlagPassKind.Flag, sweep, _rflagSweep)).ToList();
     }
 
     /// <summary>The jobs' reports merged per command (a job kept from an interrupted run has none).</summary>

@@ -12,8 +12,9 @@ public enum FlagPassKind { Sweep, Flag }
 /// back to the coordinator as the job result's report. In the flag pass, quack and
 /// shadow commands get the sweep reports merged by the coordinator over the whole data set (one per command).
 /// </summary>
+/// <param name="RflagSweep">rflag's chunks are split over sub-MSs (baseline axis): the sweep sums their statistics</param>
 public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, FlagPassKind Pass, bool Write,
-    IReadOnlyList<CommandReport>? Sweep = null) : Job
+    IReadOnlyList<CommandReport>? Sweep = null, bool RflagSweep = false) : Job
 {
     public override string Name => Path.GetFileName(Ms);
 
@@ -27,7 +28,8 @@ public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, Fla
     {
         var c = Commands[index];
         if (Pass == FlagPassKind.Sweep)
-            return c.Quack is { } q ? new ScanBoundsAgent(q.Increment) : c.Shadow is { } s ? new ShadowSweepAgent(s, layout) : null;
+            return c.Quack is { } q ? new ScanBoundsAgent(q.Increment) : c.Shadow is { } s ? new ShadowSweepAgent(s, layout)
+                : c.Rflag is { } r && RflagSweep ? new RflagSweepAgent(r, layout) : null;
         return c.Mode switch
         {
             FlagMode.Manual => new ManualAgent(true, c.AutoCorr, layout),
@@ -37,7 +39,9 @@ public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, Fla
             FlagMode.Shadow => new ShadowAgent(Sweep?[index].Shadowed ?? []),
             FlagMode.Elevation => new ElevationAgent(c.Elevation!, layout),
             FlagMode.Summary => new SummaryAgent(c.Summary!, layout),
-            _ => new TfcropAgent(c.Tfcrop!, layout),
+            FlagMode.Tfcrop => new TfcropAgent(c.Tfcrop!, layout),
+            FlagMode.Rflag => new RflagAgent(c.Rflag!, layout, calculate: !Write, Sweep?[index].Rflag),
+            _ => new ExtendAgent(c.Extend!),
         };
     }
 }

@@ -26,7 +26,12 @@ public static class FlagParameters
         [FlagMode.Summary] = ["spwchan", "spwcorr", "basecnt", "fieldcnt", "name", "minrel", "maxrel", "minabs", "maxabs"],
         [FlagMode.Tfcrop] = ["datacolumn", "timecutoff", "freqcutoff", "timefit", "freqfit", "maxnpieces", "flagdimension",
             "usewindowstats", "halfwin", "extendflags", "ntime", "combinescans"],
+        [FlagMode.Rflag] = ["datacolumn", "winsize", "timedev", "freqdev", "timedevscale", "freqdevscale", "spectralmax", "spectralmin",
+            "extendflags", "ntime", "combinescans"],
+        [FlagMode.Extend] = ["extendpols", "growtime", "growfreq", "growaround", "flagneartime", "flagnearfreq", "ntime", "combinescans"],
     };
+
+    private const string Supported = "manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, rflag, extend or list";
 
     /// <summary>The mode names CASA accepts (plus the alias manualflag); 'list' is handled by the task.</summary>
     public static FlagMode ParseMode(string text) => text.Trim().ToLowerInvariant() switch
@@ -39,9 +44,11 @@ public static class FlagParameters
         "elevation" => FlagMode.Elevation,
         "summary" => FlagMode.Summary,
         "tfcrop" => FlagMode.Tfcrop,
-        "rflag" or "antint" or "extend" or "display" =>
-            throw new UserError($"mode '{text}' is not supported by MmsMpi flagdata (supported: manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, list)"),
-        _ => throw new UserError($"unknown mode '{text}': use manual, unflag, clip, quack, shadow, elevation, summary, tfcrop or list"),
+        "extend" => FlagMode.Extend,
+        "rflag" => FlagMode.Rflag,
+        "antint" or "display" =>
+            throw new UserError($"mode '{text}' is not supported by MmsMpi flagdata (supported: {Supported})"),
+        _ => throw new UserError($"unknown mode '{text}': use {Supported}"),
     };
 
     /// <summary>Builds and validates one command; text is how it reads for messages.</summary>
@@ -51,7 +58,7 @@ public static class FlagParameters
         foreach (var key in p.Keys.Where(k => !Common.Contains(k) && !SelectionKeys.Contains(k) && !ModeKeys[mode].Contains(k)))
             throw new UserError($"parameter '{key}' does not apply to mode '{mode.ToString().ToLowerInvariant()}' (in: {text})");
         string S(string key, string dflt = "") => p.TryGetValue(key, out var v) ? v : dflt;
-        bool expressionMode = mode is FlagMode.Clip or FlagMode.Tfcrop;
+        bool expressionMode = mode is FlagMode.Clip or FlagMode.Tfcrop or FlagMode.Rflag;
         var selection = new SelectionExprs(S("field"), S("spw"), S("scan"), S("antenna"), S("timerange"),
             expressionMode ? "" : S("correlation"), S("intent"), S("observation"), S("array"), S("uvrange"), S("feed"), S("taql"));
         var command = new FlagCommand { Mode = mode, Selection = selection, Reason = S("reason"), Text = text };
@@ -67,6 +74,8 @@ public static class FlagParameters
             FlagMode.Elevation => command with { Elevation = ElevationOf(p) },
             FlagMode.Summary => command with { Summary = SummaryOf(p) },
             FlagMode.Tfcrop => command with { Tfcrop = TfcropOf(p, S("correlation")) },
+            FlagMode.Extend => command with { Extend = ExtendOf(p) },
+            FlagMode.Rflag => command with { Rflag = RflagOf(p, S("correlation")) },
             _ => command,
         };
     }
@@ -110,8 +119,8 @@ public static class FlagParameters
     private static TfcropSpec TfcropOf(IReadOnlyDictionary<string, string> p, string correlation)
     {
         var column = DataColumn(p.GetValueOrDefault("datacolumn", "DATA"));
-        Require(p, "ntime", "scan");
-        Require(p, "combinescans", "false");
+        Require(p, "ntime", "scan", "tfcrop");
+        Require(p, "combinescans", "false", "tfcrop");
         var spec = new TfcropSpec(column, VisExpression.Parse(correlation, FlagColumns.IsFloat(column)), Number(p, "timecutoff", 4.0),
             Number(p, "freqcutoff", 3.0), Fit(p, "timefit", "line"), Fit(p, "freqfit", "poly"), (int)Number(p, "maxnpieces", 7),
             p.GetValueOrDefault("flagdimension", "freqtime").Trim().ToLowerInvariant(), p.GetValueOrDefault("usewindowstats", "none").Trim().ToLowerInvariant(),
@@ -123,6 +132,57 @@ public static class FlagParameters
         if (spec.WindowStats is not ("none" or "sum" or "std" or "both"))
             throw new UserError($"Unsupported usewindowstats: {spec.WindowStats}. Supported modes : none,sum,std,both");
         if (spec.HalfWin is < 1 or > 3) throw new UserError($"Unsupported halfwin: {spec.HalfWin}. Supported values : 1,2,3");
+        return spec;
+    }
+
+    private static RflagSpec RflagOf(IReadOnlyDictionary<string, string> p, string correlation)
+    {
+        var column = DataColumn(p.GetValueOrDefault("datacolumn", "DATA"));
+        Require(p, "ntime", "scan", "rflag");
+        Require(p, "combinescans", "false", "rflag");
+        double winsize = Number(p, "winsize", 3);
+        // CASA takes any integer; 0 or a negative one wraps around in its unsigned arithmetic.
+        if (winsize < 1 || winsize != Math.Floor(winsize)) throw new UserError($"rflag winsize must be a positive integer, got '{p["winsize"]}'");
+        var spec = new RflagSpec(column, VisExpression.Parse(correlation, FlagColumns.IsFloat(column)), (int)winsize,
+            Threshold(p, "timedev"), Threshold(p, "freqdev"), Number(p, "timedevscale", 5.0), Number(p, "freqdevscale", 5.0),
+            Number(p, "spectralmax", 1e6), Number(p, "spectralmin", 0.0), Bool(p, "extendflags", true));
+        if (spec.TimeDevScale < 0 || spec.FreqDevScale < 0) throw new UserError("rflag timedevscale and freqdevscale must be >= 0");
+        return spec;
+    }
+
+    /// <summary>timedev / freqdev: '' or [] (automatic), one number for all, or [[field, spw, value], ...].</summary>
+    private static RflagThreshold Threshold(IReadOnlyDictionary<string, string> p, string key)
+    {
+        string text = p.GetValueOrDefault(key, "").Trim();
+        if (text is "" or "[]") return RflagThreshold.Automatic;
+        if (!text.StartsWith('['))
+        {
+            double value = ParseNumber(key, text);
+            return value > 0 ? new RflagThreshold(value, [])
+                : throw new UserError($"rflag {key} must be > 0, a list [[field,spw,value],...] or empty (automatic), got '{text}'");
+        }
+        var rows = new List<double[]>();
+        foreach (var group in text[1..^1].Split(']', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var inner = group.Trim().TrimStart(',').Trim().TrimStart('[');
+            if (inner.Length == 0) continue;
+            var v = inner.Split(',').Select(x => ParseNumber(key, x)).ToArray();
+            if (v.Length != 3 || v[0] != Math.Floor(v[0]) || v[1] != Math.Floor(v[1]))
+                throw new UserError($"rflag {key} '{text}': each entry is [field, spw, value]");
+            rows.Add(v);
+        }
+        return new RflagThreshold(null, rows);
+    }
+
+    private static ExtendSpec ExtendOf(IReadOnlyDictionary<string, string> p)
+    {
+        Require(p, "ntime", "scan", "extend");
+        Require(p, "combinescans", "false", "extend");
+        var spec = new ExtendSpec(Bool(p, "extendpols", true), Number(p, "growtime", 50.0), Number(p, "growfreq", 50.0), Bool(p, "growaround", false),
+            Bool(p, "flagneartime", false), Bool(p, "flagnearfreq", false));
+        // FlagAgentExtension's messages (the agent is not created).
+        if (spec.GrowTime is < 0 or > 100) throw new UserError($"Unsupported value for growtime:{spec.GrowTime}. Allowed range is 0.0 through 100.0");
+        if (spec.GrowFreq is < 0 or > 100) throw new UserError($"Unsupported value for growfreq:{spec.GrowFreq}. Allowed range is 0.0 through 100.0");
         return spec;
     }
 
@@ -142,10 +202,10 @@ public static class FlagParameters
             : throw new UserError($"unsupported datacolumn '{text}': use {string.Join(", ", FlagColumns.Known.Select(k => k.ToLowerInvariant()))}");
     }
 
-    private static void Require(IReadOnlyDictionary<string, string> p, string key, string only)
+    private static void Require(IReadOnlyDictionary<string, string> p, string key, string only, string mode)
     {
         if (p.TryGetValue(key, out var v) && !v.Trim().Equals(only, StringComparison.OrdinalIgnoreCase))
-            throw new UserError($"tfcrop {key} '{v}' is not supported (only '{only}')");
+            throw new UserError($"{mode} {key} '{v}' is not supported (only '{only}')");
     }
 
     public static bool Bool(IReadOnlyDictionary<string, string> p, string key, bool dflt)

@@ -22,6 +22,7 @@ public static class FlagValidation
             string where = isList ? $" (in: {c.Text})" : "";
             if (c.Clip is { } clip) CheckColumnAndExpression(ms, layout, clip.DataColumn, clip.Expression, where);
             if (c.Tfcrop is { } tfcrop) CheckColumnAndExpression(ms, layout, tfcrop.DataColumn, tfcrop.Expression, where);
+            if (c.Rflag is { } rflag) CheckColumnAndExpression(ms, layout, rflag.DataColumn, rflag.Expression, where);
             if (SelectedRows(ms, c, where) > 0) kept.Add(c);
             else if (isList) Logger.Warn($"no data selected by \"{c.Text}\": command skipped");
             else throw new UserError("the data selection selects no rows");

@@ -105,19 +105,22 @@ public sealed record VisTerm(string Name, int[] Corrs, ComplexF[] Weights)
     /// <summary>The value of this term for one cell's correlations (corr fastest, as stored).</summary>
     public float Evaluate(VisFunction function, ReadOnlySpan<ComplexF> corrs)
     {
-        float re, im;
-        if (Corrs.Length == 1) (re, im) = (corrs[Corrs[0]].Re, corrs[Corrs[0]].Im);
-        else
-        {
-            (re, im) = (0f, 0f);
-            for (int k = 0; k < Corrs.Length; k++)
-            {
-                var (v, w) = (corrs[Corrs[k]], Weights[k]);
-                re += v.Re * w.Re - v.Im * w.Im;
-                im += v.Re * w.Im + v.Im * w.Re;
-            }
-        }
+        var (re, im) = Combine(corrs);
         return Apply(function, re, im);
+    }
+
+    /// <summary>The complex combination of one cell's correlations (rflag works on it, without a function).</summary>
+    public (float Re, float Im) Combine(ReadOnlySpan<ComplexF> corrs)
+    {
+        if (Corrs.Length == 1) return (corrs[Corrs[0]].Re, corrs[Corrs[0]].Im);
+        float re = 0f, im = 0f;
+        for (int k = 0; k < Corrs.Length; k++)
+        {
+            var (v, w) = (corrs[Corrs[k]], Weights[k]);
+            re += v.Re * w.Re - v.Im * w.Im;
+            im += v.Re * w.Im + v.Im * w.Re;
+        }
+        return (re, im);
     }
 
     /// <summary>The expression's function of one (combined) complex value.</summary>

@@ -11,10 +11,13 @@ public sealed class FlagNeeds
     public HashSet<string> VisColumns { get; } = [];
     public bool Uvw { get; init; }
     public bool WholeScans { get; init; }
+    /// <summary>FLAG as read, kept apart from the flags the commands before change (rflag's statistics use only those).</summary>
+    public bool OriginalFlags { get; init; }
 
-    public static FlagNeeds Of(IEnumerable<string> ints, IEnumerable<string> doubles, IEnumerable<string> vis, bool wholeScans = false, bool uvw = false)
+    public static FlagNeeds Of(IEnumerable<string> ints, IEnumerable<string> doubles, IEnumerable<string> vis, bool wholeScans = false, bool uvw = false,
+        bool originalFlags = false)
     {
-        var n = new FlagNeeds { WholeScans = wholeScans, Uvw = uvw };
+        var n = new FlagNeeds { WholeScans = wholeScans, Uvw = uvw, OriginalFlags = originalFlags };
         n.Ints.UnionWith(ints);
         n.Doubles.UnionWith(doubles);
         n.VisColumns.UnionWith(vis);
@@ -25,7 +28,7 @@ public sealed class FlagNeeds
     {
         var list = all.ToList();
         return Of(list.SelectMany(n => n.Ints), list.SelectMany(n => n.Doubles), list.SelectMany(n => n.VisColumns), list.Any(n => n.WholeScans),
-            list.Any(n => n.Uvw));
+            list.Any(n => n.Uvw), list.Any(n => n.OriginalFlags));
     }
 }
 

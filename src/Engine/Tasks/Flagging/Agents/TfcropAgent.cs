@@ -3,13 +3,12 @@ namespace MmsMpi.Tasks.Flagging.Agents;
 /// <summary>
 /// tfcrop (FlagAgentTimeFreqCrop): per chunk of one scan, field and DDI (ntime='scan'), per baseline and per term of
 /// the visibility expression, the time × selected-channel plane of values is cleaned by <see cref="TfcropFit"/> along
-/// frequency then time (flagdimension 'freqtime'; or the other order, or one of them). With extendflags the flags of
-/// each baseline are then extended as task_flagdata's extend agent does after tfcrop: a time flagged in ≥ 50% of its
-/// channels or a channel flagged in ≥ 50% of its times is flagged entirely, then across correlations.
+/// frequency then time (flagdimension 'freqtime'; or the other order, or one of them). With extendflags each
+/// baseline's flags are then extended by the extend agent CASA appends after tfcrop (AgentFlagger::parseAgentParameters:
+/// growtime 50 %, growfreq 80 %, extendpols; <see cref="ExtendSpec.AfterTfcrop"/>).
 /// </summary>
 public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAgent
 {
-    private const double GrowPercent = 50;
     private readonly CommandReport _report = new();
     private readonly Dictionary<int, IReadOnlyList<VisTerm>> _terms = [];
 
@@ -20,13 +19,11 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
         if (!_terms.TryGetValue(block.Pol, out var terms))
             _terms[block.Pol] = terms = spec.Expression.TermsFor(layout.PolCorrTypes[block.Pol]);
         var channels = Enumerable.Range(0, block.NChan).Where(c => cells.Channels[c]).ToArray();
-        var time = block.Doubles["TIME"];
-        var baselines = cells.Rows.GroupBy(r => (block.Ints["ANTENNA1"][r], block.Ints["ANTENNA2"][r]));
-        foreach (var baseline in baselines)
+        var corrs = Enumerable.Range(0, block.NCorr).Where(k => cells.Correlations[k]).ToArray();
+        foreach (var rows in ExtendAgent.Baselines(block, cells.Rows))
         {
-            var rows = baseline.OrderBy(r => time[r]).ToArray();
             foreach (var term in terms) Crop(block, rows, channels, term);
-            if (spec.ExtendFlags) Extend(block, rows, channels, cells.Correlations);
+            if (spec.ExtendFlags) ExtendRule.Apply(block, rows, channels, corrs, ExtendSpec.AfterTfcrop, _report);
             _report.Selected += (long)rows.Length * channels.Length * cells.Correlations.Count(c => c);
         }
     }
@@ -60,28 +57,6 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
         "timefreq" => [false, true],
         _ => [true, false],
     };
-
-    /// <summary>FlagAgentExtension with growtime = growfreq = 50 and extendpols, on one baseline's selected cells.</summary>
-    private void Extend(FlagBlock block, int[] rows, int[] channels, bool[] correlations)
-    {
-        var corrs = Enumerable.Range(0, block.NCorr).Where(k => correlations[k]).ToArray();
-        bool F(int t, int c, int k) => block.Flag[block.Index(rows[t], channels[c], k)];
-        var perTime = new int[rows.Length, corrs.Length];
-        var perChan = new int[channels.Length, corrs.Length];
-        for (int t = 0; t < rows.Length; t++)
-            for (int c = 0; c < channels.Length; c++)
-                for (int k = 0; k < corrs.Length; k++)
-                    if (F(t, c, corrs[k])) { perTime[t, k]++; perChan[c, k]++; }
-        for (int t = 0; t < rows.Length; t++)
-            for (int c = 0; c < channels.Length; c++)
-                for (int k = 0; k < corrs.Length; k++)
-                    if (100.0 * perTime[t, k] / channels.Length >= GrowPercent || 100.0 * perChan[c, k] / rows.Length >= GrowPercent)
-                        block.Set(rows[t], channels[c], corrs[k], true, _report);
-        for (int t = 0; t < rows.Length; t++)
-            for (int c = 0; c < channels.Length; c++)
-                if (AnyFlagged(block, rows[t], channels[c], corrs))
-                    foreach (int k in corrs) block.Set(rows[t], channels[c], k, true, _report);
-    }
 
     private static bool AnyFlagged(FlagBlock block, int row, int chan, int[] corrs)
     {
