@@ -8,11 +8,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # Debian packages the project needs: casacore (headers, tools, python reader, measures data), Open MPI and MPICH
 # (MPI.NET's), the native build tools, iproute2 for the emulated cluster test, libhdf5 with the LZF filter (h5py for
-# the tests), SLURM with munge for the batch-job tests, and a font for the pictures (ScottPlot draws with Skia).
+# the tests), SLURM with munge for the batch-job tests, a font for the pictures (ScottPlot draws with Skia), and
+# AOFlagger (its library and headers for flagdata mode aoflagger; its tool for the tests).
 MMSMPI_PACKAGES=(casacore-dev casacore-tools python3-casacore casacore-data openmpi-bin libopenmpi-dev mpich
                  cmake pkg-config g++ make python3-numpy iproute2 procps
                  libhdf5-103-1 hdf5-plugin-lzf liblzf1 python3-h5py slurm-wlm munge
-                 fonts-dejavu-core libfontconfig1)
+                 fonts-dejavu-core libfontconfig1 aoflagger aoflagger-dev)
 
 ensure_packages() {
   local missing=()

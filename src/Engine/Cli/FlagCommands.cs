@@ -47,6 +47,7 @@ public static class FlagCommands
         ("freqdevscale", "rflag: the frequency threshold is multiplied by this (5.0)"),
         ("spectralmax", "rflag: flag a whole spectrum whose spread (1.4826 MAD) is above this (1E6)"),
         ("spectralmin", "rflag: flag a whole spectrum whose spread is below this (0.0)"),
+        ("strategy", "aoflagger: a Lua strategy file (default: AOFlagger's strategy for the telescope)"),
         ("timecutoff", "tfcrop: cutoff in robust sigmas along time (4.0)"),
         ("freqcutoff", "tfcrop: cutoff in robust sigmas along frequency (3.0)"),
         ("timefit", "tfcrop: fit along time, line or poly (line)"),
@@ -67,7 +68,7 @@ public static class FlagCommands
     public static Command FlagData()
     {
         var vis = Options.Text("--vis", "MS or Multi-MS to flag (in place)", required: true);
-        var mode = Options.Text("--mode", "manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, extend or list", "manual");
+        var mode = Options.Text("--mode", "manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, rflag, extend, aoflagger or list", "manual");
         var action = Options.Text("--action", "apply, calculate (count only) or none", "apply");
         var flagBackup = Options.Bool("--flagbackup", "Save the flags as version flagdata_N before changing them", true);
         var summaryJson = Options.Text("--summary-json", "Write the summary dictionary (CASA's return value) to this file");

@@ -19,6 +19,8 @@ public sealed class CommandReport
     public Dictionary<double, SortedSet<int>>? Shadowed { get; set; }
     /// <summary>rflag: statistics per chunk (the sweep) or per "field,spw" (action='calculate'), summed when merged.</summary>
     public Dictionary<string, Agents.RflagStats>? Rflag { get; set; }
+    /// <summary>aoflagger sweep: TIME → FIELD_ID of every row (AOFlagger's sequences).</summary>
+    public Dictionary<double, int>? FieldAt { get; set; }
 
     public void Merge(CommandReport other)
     {
@@ -33,6 +35,14 @@ public sealed class CommandReport
                 ScanBounds[scan] = ScanBounds.TryGetValue(scan, out var mine) ? mine.Union(b) : b;
         }
         if (other.Rflag is not null) Agents.RflagStats.MergeInto(Rflag ??= [], other.Rflag);
+        if (other.FieldAt is not null)
+        {
+            FieldAt ??= [];
+            foreach (var (time, field) in other.FieldAt)
+                if (FieldAt.TryGetValue(time, out int mine) && mine != field)
+                    throw new UserError($"aoflagger: fields {mine} and {field} both have rows at one time ({time}): AOFlagger's sequences need one field per time");
+                else FieldAt[time] = field;
+        }
         if (other.Shadowed is not null)
         {
             Shadowed ??= [];

@@ -3,7 +3,7 @@ using MmsMpi.Casacore;
 namespace MmsMpi.Tasks.Flagging;
 
 /// <summary>The flagdata modes this engine runs (CASA's `mode`; 'manualflag' is read as manual, 'list' expands to commands).</summary>
-public enum FlagMode { Manual, Unflag, Clip, Quack, Shadow, Elevation, Summary, Tfcrop, Extend, Rflag }
+public enum FlagMode { Manual, Unflag, Clip, Quack, Shadow, Elevation, Summary, Tfcrop, Extend, Rflag, Aoflagger }
 
 /// <summary>clip parameters (CASA's FlagAgentClipping): a [min,max] range or none, outside/inside, zeros, the expression.</summary>
 public sealed record ClipSpec(string DataColumn, double[]? MinMax, bool Outside, bool Zeros, VisExpression Expression);
@@ -54,6 +54,9 @@ public sealed record RflagThreshold(double? All, IReadOnlyList<double[]> PerFiel
         PerFieldSpw.FirstOrDefault(v => (int)v[0] == field && (int)v[1] == spw && v[2] > 0) is { } given ? given[2] : All;
 }
 
+/// <summary>aoflagger parameters (beyond CASA): a Lua strategy file (empty: the telescope's default) and the data column.</summary>
+public sealed record AoflaggerSpec(string Strategy, string DataColumn);
+
 /// <summary>rflag parameters (FlagAgentRFlag): data, window, thresholds and their scales, whole-spectrum limits, extendflags.</summary>
 public sealed record RflagSpec(string DataColumn, VisExpression Expression, int WinSize, RflagThreshold TimeDev, RflagThreshold FreqDev,
     double TimeDevScale, double FreqDevScale, double SpectralMax, double SpectralMin, bool ExtendFlags);
@@ -77,6 +80,7 @@ public sealed record FlagCommand
     public TfcropSpec? Tfcrop { get; init; }
     public ExtendSpec? Extend { get; init; }
     public RflagSpec? Rflag { get; init; }
+    public AoflaggerSpec? Aoflagger { get; init; }
     /// <summary>The reason of a list command (matched by the task's reason parameter).</summary>
     public string Reason { get; init; } = "";
     /// <summary>The command as the user wrote it, for messages.</summary>

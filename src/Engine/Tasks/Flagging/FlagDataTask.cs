@@ -75,8 +75,8 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
         if (ResumedBackup is not null) RestoreUnfinished();
         else if (Resuming) Logger.Warn("the interrupted run saved no flag backup: its unfinished sub-MSs are flagged again over the flags it left (modes that depend on earlier flags, e.g. tfcrop, may flag more than an uninterrupted run)");
         IReadOnlyList<CommandReport>? sweep = null;
-        if (_commands.Any(c => c.Quack is not null || c.Shadow is not null) || _rflagSweep)
-            sweep = Merge(ExecuteJobs(Pass(_commands.Select(c => c.Shadow is null ? c : c with { Selection = new SelectionExprs() }).ToList(),
+        if (_commands.Any(c => c.Quack is not null || c.Shadow is not null || c.Aoflagger is not null) || _rflagSweep)
+            sweep = Merge(ExecuteJobs(Pass(_commands.Select(c => c.Shadow is null && c.Aoflagger is null ? c : c with { Selection = new SelectionExprs() }).ToList(),
                 FlagPassKind.Sweep, null)));
         return Pass(_commands, FlagPassKind.Flag, sweep);
     }

@@ -24,12 +24,19 @@ public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, Fla
         return new JobResult(report.Rows, report);
     }
 
+    /// <summary>OBSERVATION::TELESCOPE_NAME, which picks AOFlagger's default strategy.</summary>
+    private string Telescope()
+    {
+        using var obs = Casacore.CasaTable.Open(Path.Combine(Ms, "OBSERVATION"));
+        return obs.NRow > 0 ? obs.GetString("TELESCOPE_NAME", 0) : "";
+    }
+
     private IFlagAgent? AgentFor(int index, MsFlagLayout layout)
     {
         var c = Commands[index];
         if (Pass == FlagPassKind.Sweep)
             return c.Quack is { } q ? new ScanBoundsAgent(q.Increment) : c.Shadow is { } s ? new ShadowSweepAgent(s, layout)
-                : c.Rflag is { } r && RflagSweep ? new RflagSweepAgent(r, layout) : null;
+                : c.Rflag is { } r && RflagSweep ? new RflagSweepAgent(r, layout) : c.Aoflagger is not null ? new AoTimesAgent() : null;
         return c.Mode switch
         {
             FlagMode.Manual => new ManualAgent(true, c.AutoCorr, layout),
@@ -41,6 +48,7 @@ public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, Fla
             FlagMode.Summary => new SummaryAgent(c.Summary!, layout),
             FlagMode.Tfcrop => new TfcropAgent(c.Tfcrop!, layout),
             FlagMode.Rflag => new RflagAgent(c.Rflag!, layout, calculate: !Write, Sweep?[index].Rflag),
+            FlagMode.Aoflagger => new AoflaggerAgent(c.Aoflagger!, Sweep![index].FieldAt!, Telescope()),
             _ => new ExtendAgent(c.Extend!),
         };
     }

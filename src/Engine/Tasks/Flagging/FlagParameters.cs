@@ -28,10 +28,11 @@ public static class FlagParameters
             "usewindowstats", "halfwin", "extendflags", "ntime", "combinescans"],
         [FlagMode.Rflag] = ["datacolumn", "winsize", "timedev", "freqdev", "timedevscale", "freqdevscale", "spectralmax", "spectralmin",
             "extendflags", "ntime", "combinescans"],
+        [FlagMode.Aoflagger] = ["strategy", "datacolumn"],
         [FlagMode.Extend] = ["extendpols", "growtime", "growfreq", "growaround", "flagneartime", "flagnearfreq", "ntime", "combinescans"],
     };
 
-    private const string Supported = "manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, rflag, extend or list";
+    private const string Supported = "manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, rflag, extend, aoflagger or list";
 
     /// <summary>The mode names CASA accepts (plus the alias manualflag); 'list' is handled by the task.</summary>
     public static FlagMode ParseMode(string text) => text.Trim().ToLowerInvariant() switch
@@ -46,6 +47,7 @@ public static class FlagParameters
         "tfcrop" => FlagMode.Tfcrop,
         "extend" => FlagMode.Extend,
         "rflag" => FlagMode.Rflag,
+        "aoflagger" => FlagMode.Aoflagger,
         "antint" or "display" =>
             throw new UserError($"mode '{text}' is not supported by MmsMpi flagdata (supported: {Supported})"),
         _ => throw new UserError($"unknown mode '{text}': use {Supported}"),
@@ -76,6 +78,7 @@ public static class FlagParameters
             FlagMode.Tfcrop => command with { Tfcrop = TfcropOf(p, S("correlation")) },
             FlagMode.Extend => command with { Extend = ExtendOf(p) },
             FlagMode.Rflag => command with { Rflag = RflagOf(p, S("correlation")) },
+            FlagMode.Aoflagger => command with { Aoflagger = AoflaggerOf(p) },
             _ => command,
         };
     }
@@ -172,6 +175,15 @@ public static class FlagParameters
             rows.Add(v);
         }
         return new RflagThreshold(null, rows);
+    }
+
+    private static AoflaggerSpec AoflaggerOf(IReadOnlyDictionary<string, string> p)
+    {
+        string strategy = p.GetValueOrDefault("strategy", "").Trim();
+        if (strategy.Length > 0 && !File.Exists(strategy)) throw new UserError($"aoflagger strategy '{strategy}' not found");
+        var column = DataColumn(p.GetValueOrDefault("datacolumn", "DATA"));
+        if (FlagColumns.IsFloat(column)) throw new UserError($"aoflagger needs complex visibilities, not {column}");
+        return new AoflaggerSpec(strategy.Length > 0 ? Path.GetFullPath(strategy) : "", column);
     }
 
     private static ExtendSpec ExtendOf(IReadOnlyDictionary<string, string> p)

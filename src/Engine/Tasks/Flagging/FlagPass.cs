@@ -37,7 +37,7 @@ public static class FlagPass
             foreach (var i in active)
                 for (long r = 0; r < union.Length; r++) union[r] |= selections[i].Rows[r];
             rows = union.LongCount(x => x);
-            foreach (var runs in BlockPlan.Blocks(union, table.GetColumn<int>("DATA_DESC_ID"), needs.WholeScans ? ScanKeys(table) : null, io.MaxRows))
+            foreach (var runs in BlockPlan.Blocks(union, table.GetColumn<int>("DATA_DESC_ID"), needs.Chunks?.Invoke(table) ?? (needs.WholeScans ? ScanKeys(table) : null), io.MaxRows))
             {
                 cancel.ThrowIfCancellationRequested();
                 var block = io.Read(runs);
@@ -49,6 +49,7 @@ public static class FlagPass
             if (write) table.Flush();
         }
         for (int i = 0; i < commands.Count; i++) reports[i] = agents[i]?.Report() ?? new CommandReport();
+        foreach (var agent in agents.OfType<IDisposable>()) agent.Dispose();
         return new FlagJobReport(rows, reports);
     }
 

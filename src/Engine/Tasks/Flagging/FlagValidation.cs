@@ -23,6 +23,9 @@ public static class FlagValidation
             if (c.Clip is { } clip) CheckColumnAndExpression(ms, layout, clip.DataColumn, clip.Expression, where);
             if (c.Tfcrop is { } tfcrop) CheckColumnAndExpression(ms, layout, tfcrop.DataColumn, tfcrop.Expression, where);
             if (c.Rflag is { } rflag) CheckColumnAndExpression(ms, layout, rflag.DataColumn, rflag.Expression, where);
+            if (c.Aoflagger is { } ao) CheckColumnAndExpression(ms, layout, ao.DataColumn, VisExpression.Parse("", false), where);
+            if (c.Aoflagger is not null && layout.PolCorrTypes.Any(types => types.Length is not (1 or 2 or 4)))
+                throw new UserError($"aoflagger takes 1, 2 or 4 correlations per spw{where}");
             if (SelectedRows(ms, c, where) > 0) kept.Add(c);
             else if (isList) Logger.Warn($"no data selected by \"{c.Text}\": command skipped");
             else throw new UserError("the data selection selects no rows");

@@ -11,13 +11,18 @@ public sealed class FlagNeeds
     public HashSet<string> VisColumns { get; } = [];
     public bool Uvw { get; init; }
     public bool WholeScans { get; init; }
+    /// <summary>
+    /// Rows that must be in one block, coarser than whole scans: a key per table row (AOFlagger's sequences, runs of
+    /// one field over consecutive scans). Null: blocks by scan (with <see cref="WholeScans"/>) or by size.
+    /// </summary>
+    public Func<Casacore.CasaTable, long[]>? Chunks { get; init; }
     /// <summary>FLAG as read, kept apart from the flags the commands before change (rflag's statistics use only those).</summary>
     public bool OriginalFlags { get; init; }
 
     public static FlagNeeds Of(IEnumerable<string> ints, IEnumerable<string> doubles, IEnumerable<string> vis, bool wholeScans = false, bool uvw = false,
-        bool originalFlags = false)
+        bool originalFlags = false, Func<Casacore.CasaTable, long[]>? chunks = null)
     {
-        var n = new FlagNeeds { WholeScans = wholeScans, Uvw = uvw, OriginalFlags = originalFlags };
+        var n = new FlagNeeds { WholeScans = wholeScans, Uvw = uvw, OriginalFlags = originalFlags, Chunks = chunks };
         n.Ints.UnionWith(ints);
         n.Doubles.UnionWith(doubles);
         n.VisColumns.UnionWith(vis);
@@ -27,8 +32,10 @@ public sealed class FlagNeeds
     public static FlagNeeds Union(IEnumerable<FlagNeeds> all)
     {
         var list = all.ToList();
+        var chunks = list.Select(n => n.Chunks).OfType<Func<Casacore.CasaTable, long[]>>().ToList();
+        if (chunks.Count > 1) throw new UserError("only one aoflagger command per flagdata run");
         return Of(list.SelectMany(n => n.Ints), list.SelectMany(n => n.Doubles), list.SelectMany(n => n.VisColumns), list.Any(n => n.WholeScans),
-            list.Any(n => n.Uvw), list.Any(n => n.OriginalFlags));
+            list.Any(n => n.Uvw), list.Any(n => n.OriginalFlags), chunks.FirstOrDefault());
     }
 }
 
