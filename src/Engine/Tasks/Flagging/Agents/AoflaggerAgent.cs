@@ -65,6 +65,7 @@ public sealed class AoflaggerAgent : IFlagAgent, IDisposable
         _sequence = AoSequences.Of(fieldAt);
         try { _strategy = AoStrategy.Load(spec.Strategy, telescope); }
         catch (AoFlaggerException e) { throw new UserError($"aoflagger: {e.Message}"); }
+        Log.For<AoflaggerAgent>().Debug($"AOFlagger {AoStrategy.Version()}, strategy {_strategy.Path} (telescope '{telescope}')");
         Needs = FlagNeeds.Of(["ANTENNA1", "ANTENNA2"], ["TIME"], [spec.DataColumn], chunks: Keys);
     }
 
