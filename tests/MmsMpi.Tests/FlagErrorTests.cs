@@ -9,7 +9,7 @@ public class FlagErrorTests
     private static IEnumerable<TestCaseData> FlagDataCases()
     {
         yield return Case("unknown mode", ["--mode", "fancy"], "unknown mode 'fancy'");
-        yield return Case("unsupported mode", ["--mode", "antint"], "not supported");
+        yield return Case("unsupported mode", ["--mode", "display"], "not supported");
         yield return Case("malformed spw", ["--spw", "1:5~"], "data selection failed");
         yield return Case("unknown antenna", ["--antenna", "ea99"], "data selection failed");
         yield return Case("scan that does not exist", ["--scan", "99"], "selects no rows");

@@ -29,6 +29,11 @@ public class FlagMmsTests
         yield return Case("extend", "scan", ["--mode", "extend", "--growtime", "20", "--growfreq", "30", "--growaround", "--flagneartime"]);
         yield return Case("extend", "spw", ["--mode", "extend", "--flagnearfreq", "--correlation", "RR,LL"]);
         yield return Case("extend", "baseline", ["--mode", "extend", "--growtime", "10", "--growfreq", "10"]);
+        yield return Case("antint", "scan", ["--mode", "antint", "--antint_ref_antenna", "ea01", "--minchanfrac", "0.02"]);
+        yield return Case("antint", "spw", ["--mode", "antint", "--antint_ref_antenna", "ea03", "--minchanfrac", "0.02", "--spw", "0,2"]);
+        yield return Case("antint", "baseline", ["--mode", "antint", "--antint_ref_antenna", "ea01", "--minchanfrac", "0.02"]);
+        yield return Case("clip_averaged", "scan", ["--mode", "clip", "--clipminmax", "[0,1.2]", "--channelavg", "--chanbin", "4", "--timeavg", "--timebin", "20s"]);
+        yield return Case("clip_averaged", "baseline", ["--mode", "clip", "--clipminmax", "[0,1.1]", "--datacolumn", "corrected", "--timeavg", "--timebin", "30s"]);
         yield return Case("tfcrop_timefreq", "scan", ["--mode", "tfcrop", "--flagdimension", "timefreq", "--usewindowstats", "both", "--correlation", "ABS_RR"]);
         yield return Case("quackincrement", "baseline", ["--mode", "quack", "--quackinterval", "5", "--quackincrement", "true"]);
 

@@ -18,6 +18,10 @@ public static class FlagCommands
         ("clipminmax", "clip: range [min,max] of good values, e.g. [0,50] or --clipminmax=-1,1; empty: only NaN/Inf are flagged"),
         ("clipoutside", "clip: flag outside the range (true) or inside it (false)"),
         ("clipzeros", "clip: also flag zeros (true|false)"),
+        ("channelavg", "clip: average channels before clipping (false)"),
+        ("chanbin", "clip: channels per bin, one value or one per spw (1: all channels in one; 0: none)"),
+        ("timeavg", "clip: average in time before clipping (false)"),
+        ("timebin", "clip: the time bin, e.g. 10s or 1min (0s)"),
         ("quackinterval", "quack: seconds (1.0)"),
         ("quackmode", "quack: beg, endb, tail or end (beg)"),
         ("quackincrement", "quack: count the interval from the first unflagged data (false)"),
@@ -47,6 +51,9 @@ public static class FlagCommands
         ("freqdevscale", "rflag: the frequency threshold is multiplied by this (5.0)"),
         ("spectralmax", "rflag: flag a whole spectrum whose spread (1.4826 MAD) is above this (1E6)"),
         ("spectralmin", "rflag: flag a whole spectrum whose spread is below this (0.0)"),
+        ("antint_ref_antenna", "antint: the reference antenna's name (mandatory)"),
+        ("minchanfrac", "antint: flag an integration when more than this fraction of channels is flagged on all the reference antenna's baselines (0.6)"),
+        ("verbose", "antint: say each integration flagged"),
         ("strategy", "aoflagger: a Lua strategy file (default: AOFlagger's strategy for the telescope)"),
         ("timecutoff", "tfcrop: cutoff in robust sigmas along time (4.0)"),
         ("freqcutoff", "tfcrop: cutoff in robust sigmas along frequency (3.0)"),
@@ -63,12 +70,12 @@ public static class FlagCommands
 
     /// <summary>Boolean parameters: given bare (--clipzeros) they mean true.</summary>
     private static readonly string[] Switches = ["autocorr", "clipoutside", "clipzeros", "quackincrement", "spwchan", "spwcorr", "basecnt", "fieldcnt",
-        "extendflags", "combinescans", "extendpols", "growaround", "flagneartime", "flagnearfreq"];
+        "extendflags", "combinescans", "extendpols", "growaround", "flagneartime", "flagnearfreq", "verbose", "channelavg", "timeavg"];
 
     public static Command FlagData()
     {
         var vis = Options.Text("--vis", "MS or Multi-MS to flag (in place)", required: true);
-        var mode = Options.Text("--mode", "manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, rflag, extend, aoflagger or list", "manual");
+        var mode = Options.Text("--mode", "manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, rflag, extend, antint, aoflagger or list", "manual");
         var action = Options.Text("--action", "apply, calculate (count only) or none", "apply");
         var flagBackup = Options.Bool("--flagbackup", "Save the flags as version flagdata_N before changing them", true);
         var summaryJson = Options.Text("--summary-json", "Write the summary dictionary (CASA's return value) to this file");

@@ -21,6 +21,8 @@ public sealed class CommandReport
     public Dictionary<string, Agents.RflagStats>? Rflag { get; set; }
     /// <summary>aoflagger sweep: TIME → FIELD_ID of every row (AOFlagger's sequences).</summary>
     public Dictionary<double, int>? FieldAt { get; set; }
+    /// <summary>antint sweep: "ddi,time" → the reference antenna's baseline counts.</summary>
+    public Dictionary<string, Agents.AntintCounts>? Antint { get; set; }
 
     public void Merge(CommandReport other)
     {
@@ -35,6 +37,7 @@ public sealed class CommandReport
                 ScanBounds[scan] = ScanBounds.TryGetValue(scan, out var mine) ? mine.Union(b) : b;
         }
         if (other.Rflag is not null) Agents.RflagStats.MergeInto(Rflag ??= [], other.Rflag);
+        if (other.Antint is not null) Agents.AntintCounts.MergeInto(Antint ??= [], other.Antint);
         if (other.FieldAt is not null)
         {
             FieldAt ??= [];

@@ -20,6 +20,8 @@ public sealed class FlagBlock
     /// <summary>Table row number of each block row.</summary>
     public required long[] RowNumbers { get; init; }
     public required bool[] Flag { get; init; }
+    /// <summary>Averaging weights per cell, when an agent asked for them (else empty).</summary>
+    public required float[] Weights { get; init; }
     /// <summary>FLAG as read, when an agent asked for it (else empty).</summary>
     public required bool[] OriginalFlag { get; init; }
     public required bool[] FlagRow { get; init; }
@@ -44,6 +46,7 @@ public sealed class FlagBlock
         ChunkPool.Return(RowNumbers);
         ChunkPool.Return(Flag);
         ChunkPool.Return(OriginalFlag);
+        ChunkPool.Return(Weights);
         ChunkPool.Return(FlagRow);
         ChunkPool.Return(Changed);
         foreach (var v in Ints.Values) ChunkPool.Return(v);

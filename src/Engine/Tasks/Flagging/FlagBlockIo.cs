@@ -39,6 +39,7 @@ public sealed class FlagBlockIo(CasaTable table, MsFlagLayout layout, FlagNeeds 
             RowNumbers = rowNumbers, Flag = ChunkPool.Rent<bool>(nrow * nchan * ncorr), FlagRow = ChunkPool.Rent<bool>(nrow),
             Changed = ChunkPool.RentCleared<bool>(nrow),
             OriginalFlag = needs.OriginalFlags ? ChunkPool.Rent<bool>(nrow * nchan * ncorr) : [],
+            Weights = needs.CellWeights is not null ? ChunkPool.Rent<float>(nrow * nchan * ncorr) : [],
             Ints = needs.Ints.ToDictionary(c => c, _ => ChunkPool.Rent<int>(nrow)),
             Doubles = needs.Doubles.ToDictionary(c => c, _ => ChunkPool.Rent<double>(nrow)),
             Uvw = needs.Uvw ? ChunkPool.Rent<double>(3 * nrow) : [],
@@ -46,12 +47,35 @@ public sealed class FlagBlockIo(CasaTable table, MsFlagLayout layout, FlagNeeds 
         };
         ReadRuns(runs, "FLAG", block.Flag, nchan * ncorr);
         if (needs.OriginalFlags) block.Flag.AsSpan(0, nrow * nchan * ncorr).CopyTo(block.OriginalFlag);
+        if (needs.CellWeights is { } kind) ReadWeights(runs, kind, block.Weights, nrow, nchan, ncorr);
         ReadRuns(runs, "FLAG_ROW", block.FlagRow, 1);
         foreach (var (col, values) in block.Ints) ReadRuns(runs, col, values, 1);
         foreach (var (col, values) in block.Doubles) ReadRuns(runs, col, values, 1);
         if (needs.Uvw) ReadRuns(runs, "UVW", block.Uvw, 3);
         foreach (var (datacolumn, values) in block.Vis) ReadVis(runs, datacolumn, values, nchan * ncorr);
         return block;
+    }
+
+    /// <summary>
+    /// Weights per cell: WEIGHT_SPECTRUM or WEIGHT (over the channels), or 1/σ² of SIGMA_SPECTRUM or SIGMA (σ ≤ FLT_MIN
+    /// gives 0, as casacore's sigmaToWeight).
+    /// </summary>
+    private void ReadWeights(IReadOnlyList<RowRun> runs, string kind, float[] dest, int nrow, int nchan, int ncorr)
+    {
+        string spectrum = kind + "_SPECTRUM";
+        if (table.HasColumn(spectrum) && table.NRow > 0 && table.IsDefined(spectrum, runs[0].Start)) ReadRuns(runs, spectrum, dest, nchan * ncorr);
+        else
+        {
+            var perRow = ChunkPool.Rent<float>(nrow * ncorr);
+            ReadRuns(runs, kind, perRow, ncorr);
+            for (int r = 0; r < nrow; r++)
+                for (int c = 0; c < nchan; c++)
+                    for (int k = 0; k < ncorr; k++) dest[(r * nchan + c) * ncorr + k] = perRow[r * ncorr + k];
+            ChunkPool.Return(perRow);
+        }
+        if (kind != "SIGMA") return;
+        const float fltMin = 1.17549435E-38f;   // C's FLT_MIN
+        for (int i = 0; i < nrow * nchan * ncorr; i++) dest[i] = dest[i] <= fltMin ? 0 : 1 / (dest[i] * dest[i]);
     }
 
     /// <summary>Writes FLAG and FLAG_ROW of the runs that hold a changed row.</summary>

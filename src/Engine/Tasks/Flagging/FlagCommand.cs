@@ -3,10 +3,17 @@ using MmsMpi.Casacore;
 namespace MmsMpi.Tasks.Flagging;
 
 /// <summary>The flagdata modes this engine runs (CASA's `mode`; 'manualflag' is read as manual, 'list' expands to commands).</summary>
-public enum FlagMode { Manual, Unflag, Clip, Quack, Shadow, Elevation, Summary, Tfcrop, Extend, Rflag, Aoflagger }
+public enum FlagMode { Manual, Unflag, Clip, Quack, Shadow, Elevation, Summary, Tfcrop, Extend, Rflag, Aoflagger, Antint }
 
 /// <summary>clip parameters (CASA's FlagAgentClipping): a [min,max] range or none, outside/inside, zeros, the expression.</summary>
-public sealed record ClipSpec(string DataColumn, double[]? MinMax, bool Outside, bool Zeros, VisExpression Expression);
+public sealed record ClipSpec(string DataColumn, double[]? MinMax, bool Outside, bool Zeros, VisExpression Expression)
+{
+    /// <summary>channelavg: channels per bin, one value for every spw or one per spw in spw order (0: none, 1: all); null without channelavg.</summary>
+    public int[]? ChanBin { get; init; }
+    /// <summary>timeavg: the time bin in seconds; 0 without timeavg.</summary>
+    public double TimeBin { get; init; }
+    public bool Averages => ChanBin is not null || TimeBin > 0;
+}
 
 /// <summary>quack parameters (FlagAgentQuack): interval in seconds (&gt; 0), beg|endb|tail|end, increment.</summary>
 public sealed record QuackSpec(double Interval, QuackMode Mode, bool Increment);
@@ -54,6 +61,13 @@ public sealed record RflagThreshold(double? All, IReadOnlyList<double[]> PerFiel
         PerFieldSpw.FirstOrDefault(v => (int)v[0] == field && (int)v[1] == spw && v[2] > 0) is { } given ? given[2] : All;
 }
 
+/// <summary>antint parameters (FlagAgentAntennaIntegrations): the reference antenna (its name and id), minchanfrac, verbose.</summary>
+public sealed record AntintSpec(string ReferenceName, double MinChanFrac, bool Verbose)
+{
+    /// <summary>The reference antenna's id, found by name on the coordinator (validation).</summary>
+    public int ReferenceId { get; init; } = -1;
+}
+
 /// <summary>aoflagger parameters (beyond CASA): a Lua strategy file (empty: the telescope's default) and the data column.</summary>
 public sealed record AoflaggerSpec(string Strategy, string DataColumn);
 
@@ -81,6 +95,7 @@ public sealed record FlagCommand
     public ExtendSpec? Extend { get; init; }
     public RflagSpec? Rflag { get; init; }
     public AoflaggerSpec? Aoflagger { get; init; }
+    public AntintSpec? Antint { get; init; }
     /// <summary>The reason of a list command (matched by the task's reason parameter).</summary>
     public string Reason { get; init; } = "";
     /// <summary>The command as the user wrote it, for messages.</summary>

@@ -75,9 +75,10 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
         if (ResumedBackup is not null) RestoreUnfinished();
         else if (Resuming) Logger.Warn("the interrupted run saved no flag backup: its unfinished sub-MSs are flagged again over the flags it left (modes that depend on earlier flags, e.g. tfcrop, may flag more than an uninterrupted run)");
         IReadOnlyList<CommandReport>? sweep = null;
-        if (_commands.Any(c => c.Quack is not null || c.Shadow is not null || c.Aoflagger is not null) || _rflagSweep)
+        if (_commands.Any(c => c.Quack is not null || c.Shadow is not null || c.Aoflagger is not null || c.Antint is not null) || _rflagSweep)
             sweep = Merge(ExecuteJobs(Pass(_commands.Select(c => c.Shadow is null && c.Aoflagger is null ? c : c with { Selection = new SelectionExprs() }).ToList(),
                 FlagPassKind.Sweep, null)));
+        if (sweep is not null) SayAntintDecisions(sweep);
         return Pass(_commands, FlagPassKind.Flag, sweep);
     }
 
@@ -107,6 +108,22 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
             .Where(j => !FinishedBefore(j.Name)).Cast<Job>().ToList();
         Logger.Info($"restoring the flags of {ResumedBackup} in the {restore.Count} sub-MS(s) the interrupted run did not finish");
         ExecuteJobs(restore);
+    }
+
+    /// <summary>antint verbose: each integration it flags, with the fraction of channels flagged on every reference baseline.</summary>
+    private void SayAntintDecisions(IReadOnlyList<CommandReport> sweep)
+    {
+        for (int i = 0; i < _commands.Count; i++)
+        {
+            if (_commands[i].Antint is not { Verbose: true } spec) continue;
+            foreach (var (key, counts) in (sweep[i].Antint ?? []).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                if (counts.Decide(spec.MinChanFrac) is { Flag: true, Fraction: var fraction })
+                {
+                    var parts = key.Split(',');
+                    double time = double.Parse(parts[1], CultureInfo.InvariantCulture);
+                    Logger.Info($"Flagging integration at time: {ListObs.ObsSummaryText.Time(time)} (ddi {parts[0]}, fraction of flagged channels found: {fraction:G6})");
+                }
+        }
     }
 
     private List<Job> Pass(IReadOnlyList<FlagCommand> commands, FlagPassKind pass, IReadOnlyList<CommandReport>? sweep)

@@ -36,18 +36,20 @@ public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, Fla
         var c = Commands[index];
         if (Pass == FlagPassKind.Sweep)
             return c.Quack is { } q ? new ScanBoundsAgent(q.Increment) : c.Shadow is { } s ? new ShadowSweepAgent(s, layout)
-                : c.Rflag is { } r && RflagSweep ? new RflagSweepAgent(r, layout) : c.Aoflagger is not null ? new AoTimesAgent() : null;
+                : c.Rflag is { } r && RflagSweep ? new RflagSweepAgent(r, layout) : c.Aoflagger is not null ? new AoTimesAgent()
+                : c.Antint is { } a ? new AntintSweepAgent(a.ReferenceId) : null;
         return c.Mode switch
         {
             FlagMode.Manual => new ManualAgent(true, c.AutoCorr, layout),
             FlagMode.Unflag => new ManualAgent(false, false, layout),
-            FlagMode.Clip => new ClipAgent(c.Clip!, layout),
+            FlagMode.Clip => c.Clip!.Averages ? new AveragedClipAgent(c.Clip!, layout) : new ClipAgent(c.Clip!, layout),
             FlagMode.Quack => new QuackAgent(c.Quack!, Sweep?[index].ScanBounds ?? []),
             FlagMode.Shadow => new ShadowAgent(Sweep?[index].Shadowed ?? []),
             FlagMode.Elevation => new ElevationAgent(c.Elevation!, layout),
             FlagMode.Summary => new SummaryAgent(c.Summary!, layout),
             FlagMode.Tfcrop => new TfcropAgent(c.Tfcrop!, layout),
             FlagMode.Rflag => new RflagAgent(c.Rflag!, layout, calculate: !Write, Sweep?[index].Rflag),
+            FlagMode.Antint => new AntintAgent(c.Antint!, Sweep![index].Antint ?? []),
             FlagMode.Aoflagger => new AoflaggerAgent(c.Aoflagger!, Sweep![index].FieldAt!, Telescope()),
             _ => new ExtendAgent(c.Extend!),
         };

@@ -19,7 +19,7 @@ public static class FlagParameters
     {
         [FlagMode.Manual] = ["autocorr"],
         [FlagMode.Unflag] = [],
-        [FlagMode.Clip] = ["datacolumn", "clipminmax", "clipoutside", "clipzeros"],
+        [FlagMode.Clip] = ["datacolumn", "clipminmax", "clipoutside", "clipzeros", "channelavg", "chanbin", "timeavg", "timebin"],
         [FlagMode.Quack] = ["quackinterval", "quackmode", "quackincrement"],
         [FlagMode.Shadow] = ["tolerance", "addantenna"],
         [FlagMode.Elevation] = ["lowerlimit", "upperlimit"],
@@ -29,10 +29,11 @@ public static class FlagParameters
         [FlagMode.Rflag] = ["datacolumn", "winsize", "timedev", "freqdev", "timedevscale", "freqdevscale", "spectralmax", "spectralmin",
             "extendflags", "ntime", "combinescans"],
         [FlagMode.Aoflagger] = ["strategy", "datacolumn"],
+        [FlagMode.Antint] = ["antint_ref_antenna", "minchanfrac", "verbose"],
         [FlagMode.Extend] = ["extendpols", "growtime", "growfreq", "growaround", "flagneartime", "flagnearfreq", "ntime", "combinescans"],
     };
 
-    private const string Supported = "manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, rflag, extend, aoflagger or list";
+    private const string Supported = "manual, unflag, clip, quack, shadow, elevation, summary, tfcrop, rflag, extend, antint, aoflagger or list";
 
     /// <summary>The mode names CASA accepts (plus the alias manualflag); 'list' is handled by the task.</summary>
     public static FlagMode ParseMode(string text) => text.Trim().ToLowerInvariant() switch
@@ -48,7 +49,8 @@ public static class FlagParameters
         "extend" => FlagMode.Extend,
         "rflag" => FlagMode.Rflag,
         "aoflagger" => FlagMode.Aoflagger,
-        "antint" or "display" =>
+        "antint" => FlagMode.Antint,
+        "display" =>
             throw new UserError($"mode '{text}' is not supported by MmsMpi flagdata (supported: {Supported})"),
         _ => throw new UserError($"unknown mode '{text}': use {Supported}"),
     };
@@ -79,6 +81,12 @@ public static class FlagParameters
             FlagMode.Extend => command with { Extend = ExtendOf(p) },
             FlagMode.Rflag => command with { Rflag = RflagOf(p, S("correlation")) },
             FlagMode.Aoflagger => command with { Aoflagger = AoflaggerOf(p) },
+            FlagMode.Antint => command with
+            {
+                Antint = new AntintSpec(p.GetValueOrDefault("antint_ref_antenna", "").Trim() is { Length: > 0 } name ? name
+                        : throw new UserError("The parameter antint_ref_antenna was not given. This parameter is mandatory in this flagging mode."),
+                    Number(p, "minchanfrac", 0.6), Bool(p, "verbose", false)),
+            },
             _ => command,
         };
     }
@@ -98,8 +106,33 @@ public static class FlagParameters
             throw new UserError($"clipminmax must be [] or [min,max], got '{p["clipminmax"]}'");
         if (minMax is [var lo, var hi] && lo > hi)
             throw new UserError($"clipminmax [{lo},{hi}]: min is larger than max");
-        return new ClipSpec(column, minMax is { Length: 2 } ? minMax : null, Bool(p, "clipoutside", true), Bool(p, "clipzeros", false),
-            VisExpression.Parse(correlation, FlagColumns.IsFloat(column)));
+        var spec = new ClipSpec(column, minMax is { Length: 2 } ? minMax : null, Bool(p, "clipoutside", true), Bool(p, "clipzeros", false),
+            VisExpression.Parse(correlation, FlagColumns.IsFloat(column)))
+        {
+            ChanBin = Bool(p, "channelavg", false) ? ChanBin(p) : null,
+            TimeBin = Bool(p, "timeavg", false) ? Seconds(p, "timebin", "0s") : 0,
+        };
+        if (spec.Averages && !(column is "DATA" or "CORRECTED" or "MODEL" or "RESIDUAL"))
+            throw new UserError($"clip with channelavg or timeavg averages DATA, CORRECTED, MODEL or RESIDUAL, not {column}");
+        return spec;
+    }
+
+    /// <summary>chanbin: one integer for every spw or a list [n0, n1, ...] per spw (CASA's default 1: all channels in one).</summary>
+    private static int[] ChanBin(IReadOnlyDictionary<string, string> p)
+    {
+        var values = Numbers(p, "chanbin") ?? [1];
+        return values.All(v => v == Math.Floor(v) && v >= 0) ? values.Select(v => (int)v).ToArray()
+            : throw new UserError($"chanbin must be an integer or a list of integers >= 0, got '{p["chanbin"]}'");
+    }
+
+    /// <summary>A time quantity in seconds: '10s', '1.5min', '1h' or a number of seconds.</summary>
+    private static double Seconds(IReadOnlyDictionary<string, string> p, string key, string dflt)
+    {
+        string text = p.GetValueOrDefault(key, dflt).Trim().Trim('\'', '"');
+        foreach (var (unit, factor) in new[] { ("min", 60.0), ("s", 1.0), ("h", 3600.0) })
+            if (text.EndsWith(unit, StringComparison.OrdinalIgnoreCase))
+                return ParseNumber(key, text[..^unit.Length]) * factor is var s && s >= 0 ? s : throw new UserError($"{key} must not be negative");
+        return ParseNumber(key, text);
     }
 
     private static QuackSpec QuackOf(IReadOnlyDictionary<string, string> p)

@@ -17,8 +17,9 @@ public static class FlagValidation
         if (!ms.HasColumn("FLAG") || !ms.HasColumn("FLAG_ROW")) throw new UserError($"'{ms.Name}' has no FLAG and FLAG_ROW columns");
         var layout = MsFlagLayout.Read(ms);
         var kept = new List<FlagCommand>();
-        foreach (var c in commands)
+        foreach (var command in commands)
         {
+            var c = command.Antint is { } antint ? command with { Antint = antint with { ReferenceId = Antenna(layout, antint.ReferenceName) } } : command;
             string where = isList ? $" (in: {c.Text})" : "";
             if (c.Clip is { } clip) CheckColumnAndExpression(ms, layout, clip.DataColumn, clip.Expression, where);
             if (c.Tfcrop is { } tfcrop) CheckColumnAndExpression(ms, layout, tfcrop.DataColumn, tfcrop.Expression, where);
@@ -30,7 +31,19 @@ public static class FlagValidation
             else if (isList) Logger.Warn($"no data selected by \"{c.Text}\": command skipped");
             else throw new UserError("the data selection selects no rows");
         }
+        // task_flagdata: averaging is only for the auto-flaggers and may share a list with extend and antint only
+        if (kept.Any(c => c.Clip is { Averages: true })
+            && kept.FirstOrDefault(c => c.Mode is not (FlagMode.Clip or FlagMode.Rflag or FlagMode.Tfcrop or FlagMode.Extend or FlagMode.Antint)) is { } other)
+            throw new UserError("Cannot use clip mode with timeavg=True or channelavg=True and additional modes other than extend, display, and antint. " +
+                                $"The following mode has been set up: {other.Mode.ToString().ToLowerInvariant()}. Refusing to accept this configuration.");
         return kept.Count > 0 ? kept : throw new UserError("no command of the list selects any data");
+    }
+
+    /// <summary>antint's reference antenna by exact name, as CASA matches it.</summary>
+    private static int Antenna(MsFlagLayout layout, string name)
+    {
+        int id = Array.IndexOf(layout.AntennaNames, name);
+        return id >= 0 ? id : throw new UserError($"The antenna requested ({name}) could not be found in the input dataset");
     }
 
     private static long SelectedRows(CasaTable ms, FlagCommand c, string where)
