@@ -45,7 +45,7 @@ public sealed class RflagAgent(RflagSpec spec, MsFlagLayout layout, bool calcula
         {
             var rows = baselines[b];
             var flagged = new List<(int P, int T, int C)>();
-            if (time > 0) flagged.AddRange(planes[b].TimeOutliers(time * spec.TimeDevScale, spec.WinSize));
+            if (time > 0) flagged.AddRange(planes[b].TimeOutliers(time * spec.TimeDevScale));
             if (freq > 0) flagged.AddRange(planes[b].FreqOutliers(freq * spec.FreqDevScale, spec.SpectralMax, spec.SpectralMin));
             foreach (var (p, t, c) in flagged)
                 foreach (int k in terms[p].Corrs) block.Set(rows[t], channels[c], k, true, _report);
@@ -65,14 +65,14 @@ public sealed class RflagAgent(RflagSpec spec, MsFlagLayout layout, bool calcula
         var channels = Enumerable.Range(0, block.NChan).Where(c => cells.Channels[c]).ToArray();
         var baselines = ExtendAgent.Baselines(block, cells.Rows).ToList();
         var vis = block.Vis[spec.DataColumn];
-        return (channels, baselines.Select(rows => new RflagPlane(block, rows, channels, products, vis)).ToList(), baselines);
+        return (channels, baselines.Select(rows => new RflagPlane(block, rows, channels, products, vis, spec.WinSize)).ToList(), baselines);
     }
 
     internal static void Accumulate(IEnumerable<RflagPlane> planes, RflagStats stats, RflagSpec spec, bool time, bool freq)
     {
         foreach (var plane in planes)
         {
-            if (time) plane.AccumulateTime(stats.Time, spec.WinSize);
+            if (time) plane.AccumulateTime(stats.Time);
             if (freq) plane.AccumulateFreq(stats.Freq);
         }
     }
