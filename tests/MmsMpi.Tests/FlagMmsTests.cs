@@ -22,14 +22,12 @@ public class FlagMmsTests
         yield return Case("shadow", "baseline", ["--mode", "shadow", "--tolerance=-20", "--antenna", "ea01,ea02,ea10"]);
         yield return Case("tfcrop", "baseline", ["--mode", "tfcrop", "--spw", "2", "--freqcutoff", "2.5"]);
         yield return Case("rflag", "scan", ["--mode", "rflag"]);
-        yield return Case("rflag", "spw", ["--mode", "rflag", "--timedevscale", "3", "--spw", "0,2"]);
         yield return Case("rflag", "baseline", ["--mode", "rflag", "--freqdevscale", "3"]);
         yield return Case("rflag_given", "baseline", ["--mode", "rflag", "--timedev", "[[0,0,0.05],[1,2,0.08]]", "--freqdev", "0.1", "--datacolumn", "corrected"]);
         yield return Case("rflag_stokes", "auto", ["--mode", "rflag", "--correlation", "I,RR", "--extendflags", "false"]);
-        yield return Case("extend", "scan", ["--mode", "extend", "--growtime", "20", "--growfreq", "30", "--growaround", "--flagneartime"]);
-        yield return Case("extend", "spw", ["--mode", "extend", "--flagnearfreq", "--correlation", "RR,LL"]);
+        yield return Case("extend", "scan", ["--mode", "extend", "--growtime", "20", "--growfreq", "30", "--growaround", "--flagneartime",
+            "--flagnearfreq", "--correlation", "RR,LL"]);
         yield return Case("extend", "baseline", ["--mode", "extend", "--growtime", "10", "--growfreq", "10"]);
-        yield return Case("antint", "scan", ["--mode", "antint", "--antint_ref_antenna", "ea01", "--minchanfrac", "0.02"]);
         yield return Case("antint", "spw", ["--mode", "antint", "--antint_ref_antenna", "ea03", "--minchanfrac", "0.02", "--spw", "0,2"]);
         yield return Case("antint", "baseline", ["--mode", "antint", "--antint_ref_antenna", "ea01", "--minchanfrac", "0.02"]);
         yield return Case("clip_averaged", "scan", ["--mode", "clip", "--clipminmax", "[0,1.2]", "--channelavg", "--chanbin", "4", "--timeavg", "--timebin", "20s"]);

@@ -35,18 +35,19 @@ public class FlagRflagTests
     private static string Copy(TempDir tmp, string set) =>
         set == "sim" ? FlagTesting.CopyOfSmallMs(tmp, "r.ms") : tmp.CopyOf(RealData.Path(set), "r.ms");
 
-    /// <summary>Our option list as the reference tool's (same names).</summary>
-    private static string[] ReferenceArgs(string[] args) => args;
-
+    /// <summary>One reference run gives both: the calculate dictionary (stdout) and the cells apply flags (--flags).</summary>
     [TestCaseSource(nameof(Sets))]
-    public void CalculatedThresholdsEqualTheReference(string set, string[] args)
+    public void ThresholdsAndFlaggedCellsEqualTheReference(string set, string[] args)
     {
         using var tmp = new TempDir();
         string ms = Copy(tmp, set);
-        var ours = FlagTesting.FlagData(["--vis", ms, "--mode", "rflag", "--action", "calculate", "--summary-json", tmp["t.json"], .. args]);
-        Assert.That(ours.ExitCode, Is.EqualTo(0), ours.ToString());
-        var reference = Proc.Run("/usr/bin/python3", [Repo.Tool("rflag_reference.py"), ms, .. ReferenceArgs(args)]);
+        string before = tmp.CopyOf(ms, "before.ms");
+        var reference = Proc.Run("/usr/bin/python3", [Repo.Tool("rflag_reference.py"), ms, "--flags", tmp["ref.json"], .. args]);
         Assert.That(reference.ExitCode, Is.EqualTo(0), reference.ToString());
+
+        var calc = FlagTesting.FlagData(["--vis", ms, "--mode", "rflag", "--action", "calculate", "--summary-json", tmp["t.json"], .. args]);
+        Assert.That(calc.ExitCode, Is.EqualTo(0), calc.ToString());
+        Assert.That(calc.Stdout, Does.Contain("Rflag: timedev (field, spw, value)"));
         var expected = JsonDocument.Parse(reference.Stdout).RootElement.GetProperty("report0");
         var got = JsonDocument.Parse(File.ReadAllText(tmp["t.json"])).RootElement;
         Assert.That(got.GetProperty("name").GetString(), Is.EqualTo("Rflag"));
@@ -59,19 +60,9 @@ public class FlagRflagTests
             for (int i = 0; i < e.Count; i++)
                 Assert.That(g[i].Value, Is.EqualTo(e[i].Value).Within(1e-9).Percent, $"{direction} field {e[i].Field} spw {e[i].Spw}");
         }
-        Assert.That(ours.Stdout, Does.Contain("Rflag: timedev (field, spw, value)"));
-    }
 
-    [TestCaseSource(nameof(Sets))]
-    public void ApplyFlagsTheCellsOfTheReference(string set, string[] args)
-    {
-        using var tmp = new TempDir();
-        string ms = Copy(tmp, set);
-        string before = tmp.CopyOf(ms, "before.ms");
-        var reference = Proc.Run("/usr/bin/python3", [Repo.Tool("rflag_reference.py"), ms, "--flags", tmp["ref.json"], .. ReferenceArgs(args)]);
-        Assert.That(reference.ExitCode, Is.EqualTo(0), reference.ToString());
-        var ours = FlagTesting.FlagData(["--vis", ms, "--mode", "rflag", "--flagbackup", "false", .. args]);
-        Assert.That(ours.ExitCode, Is.EqualTo(0), ours.ToString());
+        var apply = FlagTesting.FlagData(["--vis", ms, "--mode", "rflag", "--flagbackup", "false", .. args]);
+        Assert.That(apply.ExitCode, Is.EqualTo(0), apply.ToString());
         var compare = Proc.Python(NewFlags, before, ms, tmp["ref.json"]);
         Assert.That(compare.ExitCode, Is.EqualTo(0), compare.ToString());
         var c = JsonDocument.Parse(compare.Stdout).RootElement;
