@@ -32,6 +32,11 @@ public class FlagMmsTests
         yield return Case("antint", "baseline", ["--mode", "antint", "--antint_ref_antenna", "ea01", "--minchanfrac", "0.02"]);
         yield return Case("clip_averaged", "scan", ["--mode", "clip", "--clipminmax", "[0,1.2]", "--channelavg", "--chanbin", "4", "--timeavg", "--timebin", "20s"]);
         yield return Case("clip_averaged", "baseline", ["--mode", "clip", "--clipminmax", "[0,1.1]", "--datacolumn", "corrected", "--timeavg", "--timebin", "30s"]);
+        // the new modes on the axes their own cases above leave out, as one list per axis
+        string[] newModes = ["--mode", "list", "--inpfile", "mode='rflag' spw='0,2' timedevscale=3", "--inpfile", "mode='extend' flagnearfreq=True",
+            "--inpfile", "mode='antint' antint_ref_antenna='ea02' minchanfrac=0.02", "--inpfile", "mode='clip' clipminmax=[0,1.2] channelavg=True chanbin=4"];
+        yield return Case("newmodes_list", "spw", newModes);
+        yield return Case("newmodes_list", "scan", newModes);
         yield return Case("tfcrop_timefreq", "scan", ["--mode", "tfcrop", "--flagdimension", "timefreq", "--usewindowstats", "both", "--correlation", "ABS_RR"]);
         yield return Case("quackincrement", "baseline", ["--mode", "quack", "--quackinterval", "5", "--quackincrement", "true"]);
 
