@@ -91,9 +91,10 @@ public sealed class AoflaggerAgent : IFlagAgent, IDisposable
             var existing = new bool[nc * nt];
             Array.Fill(existing, true);
             foreach (int r in baseline)
+            {
+                int x = at[time[r]];
                 for (int c = 0; c < nc; c++)
                 {
-                    int x = at[time[r]];
                     bool any = false;
                     for (int k = 0; k < np; k++)
                     {
@@ -104,14 +105,16 @@ public sealed class AoflaggerAgent : IFlagAgent, IDisposable
                     }
                     existing[c * nt + x] = any;
                 }
+            }
             bool[] mask;
             try { mask = _strategy.Run(nt, nc, np, planes, existing); }
             catch (AoFlaggerException e) { throw new UserError($"aoflagger ({_strategy.Path}): {e.Message}"); }
             foreach (int r in baseline)
+            {
+                int x = at[time[r]];
                 for (int c = 0; c < nc; c++)
                 {
                     if (!cells.Channels[c]) continue;
-                    int x = at[time[r]];
                     for (int k = 0; k < np; k++)
                     {
                         if (!cells.Correlations[k]) continue;
@@ -119,6 +122,7 @@ public sealed class AoflaggerAgent : IFlagAgent, IDisposable
                         if (mask[c * nt + x] || !float.IsFinite(v.Re) || !float.IsFinite(v.Im)) block.Set(r, c, k, true, _report);
                     }
                 }
+            }
             _report.Selected += baseline.Count() * (long)cells.CellsPerRow;
         }
     }

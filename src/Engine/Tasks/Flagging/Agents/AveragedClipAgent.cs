@@ -71,11 +71,13 @@ public sealed class AveragedClipAgent(ClipSpec spec, MsFlagLayout layout) : IFla
     private static (ComplexF Value, double Weight, bool AllFlagged) Average(IEnumerable<int> samples, Func<int, ComplexF> value,
         Func<int, double> weight, Func<int, bool> flagged)
     {
-        var list = samples.ToList();
-        bool all = list.All(flagged);
+        // bins are a few samples: one pass to find whether any is unflagged, one to sum
+        bool all = true;
+        foreach (int i in samples) all &= flagged(i);
         double sw = 0, re = 0, im = 0;
-        foreach (int i in list.Where(i => all || !flagged(i)))
+        foreach (int i in samples)
         {
+            if (!all && flagged(i)) continue;
             double wi = weight(i);
             var vi = value(i);
             (sw, re, im) = (sw + wi, re + wi * vi.Re, im + wi * vi.Im);
