@@ -61,7 +61,13 @@ for op in clip tfcrop summary; do
     measure "flagdata_${op}_${workers}worker" mpi $((workers + 1)) flagdata --vis "$MMS" "${args[@]}"
   done
 done
+# the cores without mpiexec: one process runs the MMS's sub-MS jobs in threads (--nthreads; no target in the issue)
+for n in 1 2; do
+  reset_flags
+  measure "flagdata_tfcrop_1proc_${n}thread" one flagdata --vis "$MMS" --mode tfcrop --nthreads "$n"
+done
 reset_flags
+for n in 1 2; do timed "mst_avg_mms_1proc_${n}thread" "$OUT.mms" one mstransform --vis "$MMS" --outputvis "$OUT.mms" "${AVG[@]}" --nthreads "$n"; done
 
 for i in 1 2 3; do measure "startup_$i" mpi 3 --version; done
 
@@ -78,6 +84,9 @@ startup_s() { { grep -ho 'start-up [0-9.]*' "$BENCH_DIR/$1.log" || true; } | awk
 target() {   # target NAME REFERENCE LIMIT: NAME's seconds over REFERENCE's, against LIMIT
   awk -v n="$1" -v r="$2" -v s="${BENCH_SECONDS[$1]}" -v c="${BENCH_SECONDS[$2]}" -v t="$3" \
     'BEGIN { q = s / c; printf "%-34s %-24s %6.2f / %-5s %s\n", n, "vs " r, q, t, (q <= t ? "met" : "NOT met") }'
+}
+ratio() {    # ratio NAME REFERENCE: NAME's seconds over REFERENCE's, without a target
+  awk -v n="$1" -v r="$2" -v s="${BENCH_SECONDS[$1]}" -v c="${BENCH_SECONDS[$2]}" 'BEGIN { printf "%-34s %-24s %6.2f   (no target)\n", n, "vs " r, s / c }'
 }
 limit() {    # limit NAME WHAT VALUE LIMIT
   awk -v n="$1" -v w="$2" -v v="$3" -v t="$4" 'BEGIN { printf "%-34s %-24s %6.2f / %-5s %s\n", n, w, v, t, (v <= t ? "met" : "NOT met") }'
@@ -96,6 +105,10 @@ for w in 1 2; do
   target "flagdata_summary_${w}worker" taql_read_flag_data_mms 0.3
 done
 target io_floor_flag_data_mms taql_read_flag_data_mms 1.0
+ratio flagdata_tfcrop_1proc_2thread flagdata_tfcrop_1proc_1thread
+ratio flagdata_tfcrop_1proc_2thread flagdata_tfcrop_2worker
+ratio mst_avg_mms_1proc_2thread mst_avg_mms_1proc_1thread
+ratio mst_avg_mms_1proc_2thread mst_avg_mms_2workers
 peak=0
 for name in "${BENCH_ORDER[@]}"; do
   [[ "$name" == mst_avg_1proc_4x_ms ]] && continue

@@ -50,7 +50,7 @@ finally
 
 static int Invoke(string[] args)
 {
-    var root = new RootCommand("MmsMpi: MPI-parallel Multi-MS engine for radio-interferometry MeasurementSets");
+    var root = new RootCommand("MmsMpi: MPI-parallel Multi-MS engine for radio-interferometry MeasurementSets") { Options.NThreads };
     foreach (var command in TaskCommands.All())
         root.Add(command);
     foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new VersionAction();
@@ -65,6 +65,9 @@ static int Invoke(string[] args)
         Console.Error.WriteLine($"usage: MmsMpi {(parsed.CommandResult.Command is RootCommand ? "TASK" : parsed.CommandResult.Command.Name)} --help");
         return 1;
     }
+    int nthreads = parsed.GetValue(Options.NThreads);
+    if (nthreads < 1) return TaskHost.Fail($"--nthreads must be at least 1 (got {nthreads})", 1);
+    if (TaskHost.Cluster is LocalCluster) TaskHost.Cluster = new LocalCluster(nthreads);
     return parsed.Invoke();
 }
 

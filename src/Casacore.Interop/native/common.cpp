@@ -36,6 +36,11 @@ const bool g_terminate_installed = (std::set_terminate(report_and_exit), true);
 namespace shim {
 void set_error(const std::string& message) { g_last_error = message; }
 
+std::mutex& global_state() {
+  static std::mutex m;
+  return m;
+}
+
 int64_t copy_out(const std::string& s, char* buf, int64_t len) {
   if (buf != nullptr && len > 0) {
     const size_t n = std::min<size_t>(s.size(), static_cast<size_t>(len - 1));

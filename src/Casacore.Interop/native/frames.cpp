@@ -65,7 +65,7 @@ void convert(const double* in, double* out, int64_t n, int from, int to, double 
 // Frequencies by observatory name (casacore's table, e.g. "VLA", "ALMA", "MeerKAT", "LOFAR").
 SHIM_API int cs_freq_convert_obs(const double* in, double* out, int64_t n, int from, int to, double epochUtcSec,
                                  const char* obsName, double ra, double dec, const char* dirRef) {
-  return static_cast<int>(shim::guarded([&] {
+  return static_cast<int>(shim::serialized([&] {
     convert(in, out, n, from, to, epochUtcSec, observatory(obsName), direction(ra, dec, dirRef));
   }));
 }
@@ -73,7 +73,7 @@ SHIM_API int cs_freq_convert_obs(const double* in, double* out, int64_t n, int f
 // Frequencies by ITRF position (x, y, z in metres) for arrays casacore does not know.
 SHIM_API int cs_freq_convert_itrf(const double* in, double* out, int64_t n, int from, int to, double epochUtcSec,
                                   double x, double y, double z, double ra, double dec, const char* dirRef) {
-  return static_cast<int>(shim::guarded([&] {
+  return static_cast<int>(shim::serialized([&] {
     const MPosition pos(MVPosition(x, y, z), MPosition::ITRF);
     convert(in, out, n, from, to, epochUtcSec, pos, direction(ra, dec, dirRef));
   }));
@@ -81,7 +81,7 @@ SHIM_API int cs_freq_convert_itrf(const double* in, double* out, int64_t n, int 
 
 // The ITRF position (metres) of a named observatory.
 SHIM_API int cs_observatory_itrf(const char* obsName, double* xyz) {
-  return static_cast<int>(shim::guarded([&] {
+  return static_cast<int>(shim::serialized([&] {
     if (xyz == nullptr) throw std::runtime_error("null position buffer");
     const MPosition itrf = MPosition::Convert(observatory(obsName), MPosition::ITRF)();
     const Vector<Double> v = itrf.getValue().getValue();
@@ -92,7 +92,7 @@ SHIM_API int cs_observatory_itrf(const char* obsName, double* xyz) {
 // Elevation (radians) of J2000 directions seen from ITRF positions at UTC epochs (MJD seconds), one value per
 // (x, y, z, time, ra, dec) tuple: for flagdata's elevation mode. Frames are reused while position and time repeat.
 SHIM_API int cs_elevations(const double* xyz, const double* time, const double* ra, const double* dec, int64_t n, double* out) {
-  return shim::guarded([&] {
+  return static_cast<int>(shim::serialized([&] {
     for (int64_t i = 0; i < n; ++i) {
       const MPosition pos(MVPosition(xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2]), MPosition::ITRF);
       const MeasFrame frame(MEpoch(Quantity(time[i], "s"), MEpoch::UTC), pos);
@@ -100,14 +100,14 @@ SHIM_API int cs_elevations(const double* xyz, const double* time, const double* 
       const MDirection azel = MDirection::Convert(dir, MDirection::Ref(MDirection::AZEL, frame))();
       out[i] = azel.getAngle("rad").getValue()[1];
     }
-  });
+  }));
 }
 
 // Unit vectors (ITRF x, y, z) towards J2000 directions at UTC epochs (MJD seconds), one per (time, ra, dec), seen
 // from an ITRF position: for shadowing by antennas given as positions (flagdata addantenna).
 SHIM_API int cs_itrf_directions(const double* time, const double* ra, const double* dec, int64_t n, const double* site,
                                 double* out) {
-  return shim::guarded([&] {
+  return static_cast<int>(shim::serialized([&] {
     const MPosition pos(MVPosition(site[0], site[1], site[2]), MPosition::ITRF);
     for (int64_t i = 0; i < n; ++i) {
       const MeasFrame frame(MEpoch(Quantity(time[i], "s"), MEpoch::UTC), pos);
@@ -115,5 +115,5 @@ SHIM_API int cs_itrf_directions(const double* time, const double* ra, const doub
       const Vector<Double> v = MDirection::Convert(dir, MDirection::Ref(MDirection::ITRF, frame))().getValue().getValue();
       for (int k = 0; k < 3; ++k) out[3 * i + k] = v[k];
     }
-  });
+  }));
 }

@@ -21,7 +21,7 @@ struct Selection {
 // Returns a selection handle, or null on error (including a selection that selects nothing).
 SHIM_API void* cs_msselect(void* table, const char* const* exprs) {
   Selection* out = nullptr;
-  shim::guarded([&] {
+  shim::serialized([&] {
     MeasurementSet ms(*static_cast<Table*>(table));
     auto e = [&](int i) { return String(exprs[i] != nullptr ? exprs[i] : ""); };
     MSSelection sel;

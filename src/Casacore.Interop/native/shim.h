@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <exception>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,18 @@ int64_t guarded(F&& f) {
     set_error("unknown C++ exception in casacore shim");
   }
   return -1;
+}
+
+// Parts of casacore that keep global state and are not safe from two threads at once: the expression parsers
+// (MSSelection's and TaQL's flex/bison grammars; two selections at once segfaulted) and the Measures, which read their
+// data tables through the table cache. Jobs of one process run in threads (LocalCluster): such calls take turns.
+std::mutex& global_state();
+
+// guarded, holding global_state().
+template <class F>
+int64_t serialized(F&& f) {
+  const std::lock_guard<std::mutex> lock(global_state());
+  return guarded(std::forward<F>(f));
 }
 
 // casacore writes a table's files in its destructor, and destructors cannot throw: an error there (a full disk)

@@ -167,7 +167,7 @@ SHIM_API int64_t cs_table_info(void* t, char* buf, int64_t len) {
 // Runs a TaQL command in which $1 is the given table; returns a new table handle (null on error).
 SHIM_API void* cs_table_query(void* t, const char* command) {
   Table* out = nullptr;
-  shim::guarded([&] {
+  shim::serialized([&] {
     std::vector<const Table*> tabs{&T(t)};
     out = new Table(tableCommand(command, tabs).table());
   });

@@ -55,8 +55,20 @@ public sealed class CalTable
         ["G Jones"] = CalType.G, ["T Jones"] = CalType.T, ["B Jones"] = CalType.B, ["K Jones"] = CalType.K,
     };
 
-    /// <summary>Reads a table, refusing what is not a calibration table of a type MmsMpi applies.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, DateTime), Lazy<CalTable>> Cache = new();
+
+    /// <summary>
+    /// Reads a table, refusing what is not a calibration table of a type MmsMpi applies. A process reads each table
+    /// (as last written) once: the sub-MS jobs of an MMS running at once in threads (LocalCluster) all apply it, and
+    /// casacore must not see one table from two threads.
+    /// </summary>
     public static CalTable Read(string path)
+    {
+        var key = (System.IO.Path.GetFullPath(path), File.GetLastWriteTimeUtc(System.IO.Path.Combine(path, "table.dat")));
+        return Cache.GetOrAdd(key, _ => new Lazy<CalTable>(() => ReadTable(path))).Value;
+    }
+
+    private static CalTable ReadTable(string path)
     {
         if (!Directory.Exists(path)) throw new UserError($"gaintable '{path}' not found");
         CasaTable t;

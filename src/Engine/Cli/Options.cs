@@ -15,6 +15,16 @@ public static class Options
     public static Option<bool> Bool(string name, string description, bool defaultValue) =>
         new(name) { Description = description, DefaultValueFactory = _ => defaultValue, Arity = ArgumentArity.ZeroOrOne };
 
+    /// <summary>
+    /// --nthreads, on every command: jobs run at once by a process without mpiexec (sub-MSs of an MMS; DP3's numthreads,
+    /// CASA's nthreads). Under mpiexec each worker rank runs one job at a time and the option is not used.
+    /// </summary>
+    public static readonly Option<int> NThreads = new("--nthreads")
+    {
+        Description = "Jobs (sub-MSs) this process runs at once without mpiexec [default: the cores]",
+        DefaultValueFactory = _ => Environment.ProcessorCount, Recursive = true,
+    };
+
     /// <summary>--resume: continue the interrupted run of the same command (its staging, or its flags marker).</summary>
     public static Option<bool> Resume() =>
         Bool("--resume", "Continue an interrupted run of this same command: keep what it completed, run the rest", false);

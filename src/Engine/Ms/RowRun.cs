@@ -1,9 +1,13 @@
 namespace MmsMpi.Ms;
 
-/// <summary>A run of consecutive input rows of one DDI.</summary>
+/// <summary>
+/// A run of consecutive input rows of one DDI: the unit of every bulk read and write (mstransform's chunks,
+/// flagdata's and applycal's blocks, the flag versions, the UVH5 export). Built here only, in the two forms the tasks
+/// have their rows in, and cut into chunks here only.
+/// </summary>
 public readonly record struct RowRun(long Start, int Length, int Ddi)
 {
-    /// <summary>Rows (table row numbers, in order) as runs of consecutive rows of one DDI.</summary>
+    /// <summary>Rows (table row numbers, in order) with the DDI of each, as runs of consecutive rows of one DDI.</summary>
     public static List<RowRun> Consecutive(IReadOnlyList<long> rows, IReadOnlyList<int> ddi)
     {
         var runs = new List<RowRun>();
@@ -15,5 +19,59 @@ public readonly record struct RowRun(long Start, int Length, int Ddi)
                 runs.Add(new RowRun(rows[i], 1, ddi[i]));
         }
         return runs;
+    }
+
+    /// <summary>
+    /// The selected rows of a table (a mask over every row, with every row's DDI) as runs of one DDI, where selected
+    /// rows at most gap rows apart share a run, the unselected rows between read along (fewer, larger reads; the
+    /// caller writes them back unchanged); gap ≤ 1: consecutive rows only. With a key per row (scan, field, array)
+    /// no run crosses a change of key.
+    /// </summary>
+    public static List<RowRun> Selected(bool[] selected, int[] ddi, int gap, long[]? key = null)
+    {
+        var runs = new List<RowRun>();
+        long start = -1, last = -1;
+        for (long r = 0; r < selected.Length; r++)
+        {
+            if (start >= 0 && (ddi[r] != ddi[start] || (key is not null && key[r] != key[start]) || r - last > Math.Max(gap, 1)))
+            {
+                runs.Add(new RowRun(start, (int)(last - start + 1), ddi[start]));
+                start = -1;
+            }
+            if (!selected[r]) continue;
+            if (start < 0) start = r;
+            last = r;
+        }
+        if (start >= 0) runs.Add(new RowRun(start, (int)(last - start + 1), ddi[start]));
+        return runs;
+    }
+
+    /// <summary>
+    /// The runs, in order, as chunks of maxRows(ddi) rows of one DDI (fewer only where a DDI's stretch of runs ends):
+    /// long runs cut, short ones joined, so chunks are about the same size whatever the runs (and the pool serves them).
+    /// </summary>
+    public static IEnumerable<List<RowRun>> Chunks(IEnumerable<RowRun> runs, Func<int, int> maxRows)
+    {
+        var pieces = new List<RowRun>();
+        int rows = 0;
+        foreach (var run in runs)
+        {
+            if (pieces.Count > 0 && pieces[0].Ddi != run.Ddi)
+            {
+                yield return pieces;
+                (pieces, rows) = ([], 0);
+            }
+            int max = maxRows(run.Ddi);
+            for (int done = 0; done < run.Length;)
+            {
+                int take = Math.Min(run.Length - done, max - rows);
+                pieces.Add(new RowRun(run.Start + done, take, run.Ddi));
+                (done, rows) = (done + take, rows + take);
+                if (rows < max) continue;
+                yield return pieces;
+                (pieces, rows) = ([], 0);
+            }
+        }
+        if (pieces.Count > 0) yield return pieces;
     }
 }

@@ -22,6 +22,7 @@ public sealed class JobProgress
 
     private readonly int _jobs;
     private readonly int _workers;
+    private readonly string _unit;
     private readonly ProgressStyle _style;
     private readonly TimeSpan _interval;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -34,11 +35,13 @@ public sealed class JobProgress
 
     private sealed record Running(string Job, TimeSpan Since, long Rows);
 
-    /// <param name="workers">worker ranks (0: the jobs run in this process)</param>
-    public JobProgress(int jobs, int workers, ProgressStyle? style = null)
+    /// <param name="workers">worker ranks, or threads of this process (0: the jobs run one at a time in this process)</param>
+    /// <param name="unit">what a worker is: an MPI "rank" or a "thread" of this process</param>
+    public JobProgress(int jobs, int workers, ProgressStyle? style = null, string unit = "rank")
     {
         _jobs = jobs;
         _workers = workers;
+        _unit = unit;
         _style = style ?? StyleFromEnvironment();
         _interval = TimeSpan.FromSeconds(double.TryParse(Environment.GetEnvironmentVariable("MMSMPI_PROGRESS_SECONDS"),
             NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 5);
@@ -135,7 +138,7 @@ public sealed class JobProgress
         }
     }
 
-    private string Who(int worker) => worker == 0 ? "this process" : $"rank {worker}";
+    private string Who(int worker) => worker == 0 ? "this process" : $"{_unit} {worker}";
 
     private string Summary(TimeSpan now)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
 namespace MmsMpi.Runtime;
@@ -11,6 +12,29 @@ public abstract record Job
 
     /// <summary>Runs the job on the calling process; stops between chunks when cancel is set (then throws OperationCanceledException).</summary>
     public abstract JobResult Run(CancellationToken cancel);
+
+    /// <summary>
+    /// What the job uses that no other job of the same process may use at the same time (see <see cref="LocalCluster"/>):
+    /// the tables it opens, as full paths (a path holds everything below it: an MMS holds its members), and libraries
+    /// that are not thread-safe (<see cref="Libraries"/>). Null: the job runs alone.
+    /// </summary>
+    [JsonIgnore]
+    public virtual IReadOnlyList<string>? Holds => null;
+
+    /// <summary>Whether two jobs may run at once in one process: both say what they hold, and nothing overlaps.</summary>
+    public bool MayRunBeside(Job other) =>
+        Holds is { } mine && other.Holds is { } theirs && !mine.Any(a => theirs.Any(b => Overlap(Normal(a), Normal(b))));
+
+    private static string Normal(string held) => Path.IsPathRooted(held) ? Path.GetFullPath(held).TrimEnd('/') : held;
+
+    private static bool Overlap(string a, string b) => a == b || a.StartsWith(b + "/", StringComparison.Ordinal) || b.StartsWith(a + "/", StringComparison.Ordinal);
+}
+
+/// <summary>Names of libraries a job holds while it uses them (<see cref="Job.Holds"/>).</summary>
+public static class Libraries
+{
+    /// <summary>Debian's libhdf5 is built without its thread-safety option: one thread at a time in a process.</summary>
+    public const string Hdf5 = "library:hdf5";
 }
 
 /// <summary>A job that writes one new table in the staging directory: the ledger records it when it completes.</summary>

@@ -27,6 +27,8 @@ public sealed class MpiCluster(IMessagePassing comm) : ICluster
 
     public int Workers => comm.Size - 1;
 
+    public string Where => $"{Workers} worker(s)";
+
     /// <summary>How long rank 0 waits for busy workers after a stop request before it aborts the whole job.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
@@ -179,15 +181,15 @@ public static class Worker
     private static JobResult Run(IMessagePassing comm, Job job)
     {
         JobResult? result = null;
-        // casacore recurses on deep table trees; give the job the main thread's 8 MiB, not a thread's default.
-        var thread = new Thread(() => result = JobRunner.RunSafely(job, Interruption.Token), 8 << 20) { Name = job.Name };
+        var meter = new RowMeter();
+        var thread = new Thread(() => result = JobRunner.RunSafely(job, Interruption.Token, meter), LocalCluster.JobStack) { Name = job.Name };
         thread.Start();
         var next = DateTime.UtcNow + RowsEvery;
         while (!thread.Join(50))
         {
             SendLines(comm);
             if (DateTime.UtcNow < next) continue;
-            comm.Send(BitConverter.GetBytes(RowMeter.Rows), 0, Tags.Rows);
+            comm.Send(BitConverter.GetBytes(meter.Rows), 0, Tags.Rows);
             next = DateTime.UtcNow + RowsEvery;
         }
         return result!;

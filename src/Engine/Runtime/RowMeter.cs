@@ -1,18 +1,31 @@
 namespace MmsMpi.Runtime;
 
 /// <summary>
-/// Rows the running job has moved so far (read, flagged, written), counted by its chunk loop: a process runs one job
-/// at a time, so one counter per process is the job's. Progress reads it from another thread (the worker's MPI
-/// thread, the one-process ticker), hence the interlocked access.
+/// Rows a running job has moved so far (read, flagged, written), counted by its chunk loops. Each job gets a meter of
+/// its own (<see cref="JobRunner.RunSafely"/>), held in an AsyncLocal: the threads a job starts (the pipeline's reader
+/// and writer) inherit it and count into it, and jobs running at once in threads of one process count apart. Progress
+/// reads it from another thread (the worker's MPI thread, the one-process loop), hence the interlocked access.
 /// </summary>
-public static class RowMeter
+public sealed class RowMeter
 {
-    private static long _rows;
+    private static readonly AsyncLocal<RowMeter?> Current = new();
 
-    public static long Rows => Interlocked.Read(ref _rows);
+    private long _rows;
 
-    public static void Add(long rows) => Interlocked.Add(ref _rows, rows);
+    public long Rows => Interlocked.Read(ref _rows);
 
-    /// <summary>Called as a job starts.</summary>
-    public static void Reset() => Interlocked.Exchange(ref _rows, 0);
+    /// <summary>Counts rows into the calling job's meter (none outside a job: a coordinator's own reads).</summary>
+    public static void Add(long rows)
+    {
+        if (Current.Value is { } meter) Interlocked.Add(ref meter._rows, rows);
+    }
+
+    /// <summary>Makes this the meter of the code run by body on the calling thread and every thread it starts.</summary>
+    internal T Measure<T>(Func<T> body)
+    {
+        var outer = Current.Value;
+        Current.Value = this;
+        try { return body(); }
+        finally { Current.Value = outer; }
+    }
 }

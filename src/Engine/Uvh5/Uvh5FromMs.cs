@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MmsMpi.Casacore;
 using MmsMpi.Hdf5;
 using MmsMpi.Runtime;
+using MmsMpi.Ms;
 
 namespace MmsMpi.Uvh5;
 
@@ -84,20 +85,20 @@ public static class Uvh5FromMs
     private static void Gather(CasaTable ms, ExportLayout l, RowRun run, int b0, bool spectrum, RowBuffers buffers, float[] v, sbyte[] f, float[] w)
     {
         var (nchan, ncorr, chan0) = (l.DdiChannels[run.Ddi], l.NCorr, l.DdiFirstChannel[run.Ddi]);
-        int cells = run.Count * nchan * ncorr;
+        int cells = run.Length * nchan * ncorr;
         buffers.Ensure(cells);
         var data = buffers.Data.AsSpan(0, cells);
         var flag = buffers.Flag.AsSpan(0, cells);
-        var weight = buffers.Weight.AsSpan(0, spectrum ? cells : run.Count * ncorr);
-        ms.GetColumn<ComplexF>("DATA", run.Row0, run.Count, data);
-        ms.GetColumn<bool>("FLAG", run.Row0, run.Count, flag);
-        ms.GetColumn<float>(spectrum ? "WEIGHT_SPECTRUM" : "WEIGHT", run.Row0, run.Count, weight);
+        var weight = buffers.Weight.AsSpan(0, spectrum ? cells : run.Length * ncorr);
+        ms.GetColumn<ComplexF>("DATA", run.Start, run.Length, data);
+        ms.GetColumn<bool>("FLAG", run.Start, run.Length, flag);
+        ms.GetColumn<float>(spectrum ? "WEIGHT_SPECTRUM" : "WEIGHT", run.Start, run.Length, weight);
         int nf = l.NFreqs, np = l.Pols.Length;
         float sign = l.FlipConj ? -1 : 1;
         var corrOf = l.CorrOfPol;
-        for (int r = 0; r < run.Count; r++)
+        for (int r = 0; r < run.Length; r++)
         {
-            int at = ((l.BltOfRow[run.Row0 + r] - b0) * nf + chan0) * np;
+            int at = ((l.BltOfRow[run.Start + r] - b0) * nf + chan0) * np;
             for (int c = 0; c < nchan; c++, at += np)
             {
                 int cell = (r * nchan + c) * ncorr;
@@ -113,9 +114,6 @@ public static class Uvh5FromMs
         }
     }
 }
-
-/// <summary>Rows [Row0, Row0 + Count) of one DDI.</summary>
-public readonly record struct RowRun(long Row0, int Count, int Ddi);
 
 /// <summary>
 /// How an MS's rows become a UVH5 file's axes: baseline-times in the order their (TIME, ANTENNA1, ANTENNA2) first
@@ -157,17 +155,11 @@ public sealed class ExportLayout
     public required int[] BltStart { get; init; }
 
     /// <summary>The runs of rows of one DDI that fill baseline-times [b0, b0 + n).</summary>
-    public IEnumerable<RowRun> RunsOf(int b0, int n)
+    public List<RowRun> RunsOf(int b0, int n)
     {
         var rows = RowsByBlt[BltStart[b0]..BltStart[b0 + n]];
         Array.Sort(rows);
-        for (int i = 0; i < rows.Length;)
-        {
-            int j = i + 1;
-            while (j < rows.Length && rows[j] == rows[j - 1] + 1 && DdiOfRow[rows[j]] == DdiOfRow[rows[i]]) j++;
-            yield return new RowRun(rows[i], j - i, DdiOfRow[rows[i]]);
-            i = j;
-        }
+        return RowRun.Consecutive(rows.Select(r => (long)r).ToArray(), rows.Select(r => DdiOfRow[r]).ToArray());
     }
 
     public static ExportLayout Read(CasaTable ms)

@@ -19,6 +19,9 @@ public sealed record ApplyCalJob(string Ms, IReadOnlyList<ApplySpec> Tables, App
 {
     public override string Name => Path.GetFileName(Ms);
 
+    /// <summary>The calibration tables are read once per process, under a lock (CalTable.Read).</summary>
+    public override IReadOnlyList<string> Holds => [Ms];
+
     public override JobResult Run(CancellationToken cancel)
     {
         using var table = CasaTable.Open(Ms, writable: Mode != ApplyMode.Trial);

@@ -62,7 +62,7 @@ public sealed class ApplyCalTask(TaskContext context, ApplyCalParams p) : InPlac
     {
         if (p.Mode.WritesData()) ScratchColumns.Add(_targets, "CORRECTED_DATA");
         Logger.Info($"applying {string.Join(", ", _applied.Select(a => $"{a.Item1} ({a.Item2} Jones)"))}, applymode={p.Mode.Name()}: " +
-                    $"{_targets.Count} job(s) on {Math.Max(1, Cluster.Workers)} worker(s)");
+                    $"{_targets.Count} job(s) on {Cluster.Where}");
         return _targets.Select(ms => (Job)new ApplyCalJob(ms, _tables, p.Mode, p.Selection)).ToList();
     }
 

@@ -55,6 +55,8 @@ public sealed record ClearCalJob(string Ms, SelectionExprs Selection) : Job
 {
     public override string Name => Path.GetFileName(Ms);
 
+    public override IReadOnlyList<string> Holds => [Ms];
+
     public override JobResult Run(CancellationToken cancel)
     {
         using var table = CasaTable.Open(Ms, writable: true);
@@ -63,11 +65,12 @@ public sealed record ClearCalJob(string Ms, SelectionExprs Selection) : Job
         bool added = !ScratchColumns.Filled(table, "CORRECTED_DATA") || (model && !ScratchColumns.Filled(table, "MODEL_DATA"));
         var rows = added || Selection.IsEmpty ? Enumerable.Repeat(true, (int)table.NRow).ToArray() : CommandSelection.InThisMs(table, Selection, layout, "the selection").Rows;
         long count = 0;
-        foreach (var runs in BlockPlan.Runs(rows, table.GetColumn<int>("DATA_DESC_ID"), null, d => (int)Math.Max(1, (4L << 20) / (layout.NChan(d) * layout.NCorr(d)))))
+        // No gap rows read along: every row of a run is written, and unselected rows must keep their columns.
+        var selected = RowRun.Selected(rows, table.GetColumn<int>("DATA_DESC_ID"), gap: 0);
+        foreach (var one in RowRun.Chunks(selected, d => (int)Math.Max(1, (4L << 20) / (layout.NChan(d) * layout.NCorr(d)))))
         {
             cancel.ThrowIfCancellationRequested();
-            int d = runs.Ddi, nchan = layout.NChan(d), ncorr = layout.NCorr(d), cells = runs.Length * nchan * ncorr;
-            RowRun[] one = [runs];
+            int d = one[0].Ddi, nchan = layout.NChan(d), ncorr = layout.NCorr(d), nrow = one.Sum(r => r.Length), cells = nrow * nchan * ncorr;
             long[] shape = [ncorr, nchan];
             var data = ChunkPool.Rent<ComplexF>(cells);
             RunIo.Read(table, one, "DATA", data, nchan * ncorr);
@@ -79,8 +82,8 @@ public sealed record ClearCalJob(string Ms, SelectionExprs Selection) : Job
                 RunIo.Write(table, one, "MODEL_DATA", data, nchan * ncorr, shape);
             }
             ChunkPool.Return(data);
-            count += runs.Length;
-            RowMeter.Add(runs.Length);
+            count += nrow;
+            RowMeter.Add(nrow);
         }
         table.Flush();
         return new JobResult(count);

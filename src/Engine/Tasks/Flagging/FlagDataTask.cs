@@ -128,7 +128,7 @@ public sealed class FlagDataTask(TaskContext context, FlagDataParams p) : InPlac
 
     private List<Job> Pass(IReadOnlyList<FlagCommand> commands, FlagPassKind pass, IReadOnlyList<CommandReport>? sweep)
     {
-        Logger.Info($"{pass.ToString().ToLowerInvariant()} pass: {_targets.Count} job(s) on {Math.Max(1, Cluster.Workers)} worker(s)");
+        Logger.Info($"{pass.ToString().ToLowerInvariant()} pass: {_targets.Count} job(s) on {Cluster.Where}");
         return _targets.Select(ms => (Job)new FlagJob(ms, commands, pass, _write && pass == FlagPassKind.Flag, sweep, _rflagSweep)).ToList();
     }
 

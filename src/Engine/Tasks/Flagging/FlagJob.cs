@@ -18,6 +18,8 @@ public sealed record FlagJob(string Ms, IReadOnlyList<FlagCommand> Commands, Fla
 {
     public override string Name => Path.GetFileName(Ms);
 
+    public override IReadOnlyList<string> Holds => [Ms];
+
     public override JobResult Run(CancellationToken cancel)
     {
         var report = FlagPass.Run(Ms, Commands, AgentFor, Write, cancel);

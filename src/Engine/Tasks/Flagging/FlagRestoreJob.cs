@@ -1,4 +1,5 @@
 using MmsMpi.Casacore;
+using MmsMpi.Ms;
 using MmsMpi.Runtime;
 
 namespace MmsMpi.Tasks.Flagging;
@@ -14,6 +15,8 @@ public enum FlagMerge { Replace, And, Or }
 public sealed record FlagRestoreJob(string Ms, string VersionTable, long Offset, FlagMerge Merge) : Job
 {
     public override string Name => Path.GetFileName(Ms);
+
+    public override IReadOnlyList<string> Holds => [Ms, VersionTable];
 
     /// <summary>
     /// One job per target (the MS, or each sub-MS in MMS order) restoring its rows of the version table; refuses a
@@ -37,8 +40,8 @@ public sealed record FlagRestoreJob(string Ms, string VersionTable, long Offset,
         long nrow = ms.NRow;
         var all = new bool[nrow];
         Array.Fill(all, true);
-        var ddi = ms.GetColumn<int>("DATA_DESC_ID");
-        foreach (var run in BlockPlan.Runs(all, ddi, null, d => (int)Math.Max(1, FlagBlockIo.BlockBytes / (layout.NChan(d) * layout.NCorr(d)))))
+        var runs = RowRun.Selected(all, ms.GetColumn<int>("DATA_DESC_ID"), gap: 0);
+        foreach (var run in RowRun.Chunks(runs, d => (int)Math.Max(1, FlagBlockIo.BlockBytes / (layout.NChan(d) * layout.NCorr(d)))).SelectMany(c => c))
         {
             cancel.ThrowIfCancellationRequested();
             Copy(version, ms, "FLAG", run.Start, run.Length, layout.NChan(run.Ddi) * layout.NCorr(run.Ddi));

@@ -58,7 +58,7 @@ public sealed class PartitionTask(TaskContext context, PartitionOptions o) : Par
             var reindexMap = reindex ? SpwReindex.For(_index.Ddi.Distinct().Order().Select(d => _layout.Ddis[d])) : SpwReindex.Identity;
             _jobs = [job.For(Stage.PathFor(Path.GetFileName(Output)), new int[_index.NRow], 0, reindexMap, null, [])];
         }
-        Logger.Info($"{(o.CreateMms ? $"partitioning along '{o.SeparationAxis.ToString().ToLowerInvariant()}' into {_jobs.Count} sub-MSs" : "writing a plain MS")} on {Math.Max(1, Cluster.Workers)} worker(s)");
+        Logger.Info($"{(o.CreateMms ? $"partitioning along '{o.SeparationAxis.ToString().ToLowerInvariant()}' into {_jobs.Count} sub-MSs" : "writing a plain MS")} on {Cluster.Where}");
         return _jobs;
     }
 

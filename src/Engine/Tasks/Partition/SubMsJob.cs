@@ -18,6 +18,9 @@ public sealed record SubMsJob(
 
     public override string Name => Path.GetFileName(OutputPath);
 
+    /// <summary>Every job of a partition reads the one input: they run one at a time in a process.</summary>
+    public override IReadOnlyList<string> Holds => [InputVis, OutputPath];
+
     public override JobResult Run(CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();

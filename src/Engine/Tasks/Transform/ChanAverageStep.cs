@@ -10,6 +10,9 @@ namespace MmsMpi.Tasks.Transform;
 /// </summary>
 public sealed class ChanAverageStep(IReadOnlyDictionary<int, int> chanbinByDdi) : IVisStep
 {
+    public SpectralInfo UpdateInfo(SpectralInfo input) => input.With(chanbinByDdi
+        .Where(kv => kv.Value > 1 && input.Ddis.ContainsKey(kv.Key)).Select(kv => KeyValuePair.Create(kv.Key, input[kv.Key].Averaged(kv.Value))));
+
     public IEnumerable<VisChunk> Process(VisChunk c)
     {
         int bin = chanbinByDdi.GetValueOrDefault(c.Ddi, 1);

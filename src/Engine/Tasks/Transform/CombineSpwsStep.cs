@@ -14,6 +14,10 @@ public sealed class CombineSpwsStep(CombinePlan plan, IReadOnlyDictionary<int, i
     private readonly Dictionary<RowKey, Pending> _pending = [];
     private readonly List<Pending> _done = [];
 
+    /// <summary>The selected DDIs become the combined one (on the first's spw row), its widths as resolution.</summary>
+    public SpectralInfo UpdateInfo(SpectralInfo input) => input.With(
+        [KeyValuePair.Create(outputDdi, SpwGrid.Made(input[outputDdi].Row, plan.ChanFreq, plan.ChanWidth, plan.ChanWidth))], slotOfDdi.Keys);
+
     public IEnumerable<VisChunk> Process(VisChunk c)
     {
         if (!slotOfDdi.TryGetValue(c.Ddi, out int slot)) return [c];

@@ -12,6 +12,12 @@ namespace MmsMpi.Tasks.Transform;
 /// </summary>
 public interface IVisStep
 {
+    /// <summary>
+    /// DP3's updateInfo: the spectral axis of each DDI after this step, from the one before it. The output's
+    /// SPECTRAL_WINDOW is written from what the last step returns. Default: the channels are kept.
+    /// </summary>
+    SpectralInfo UpdateInfo(SpectralInfo input) => input;
+
     IEnumerable<VisChunk> Process(VisChunk chunk);
 
     IEnumerable<VisChunk> Finish() => [];

@@ -100,7 +100,7 @@ public sealed class MsTransformTask(TaskContext context, MsTransformParams p) : 
                 _jobs = PerSubMs(Vis, _p.Selection);
                 break;
         }
-        if (_jobs.Count > 1) Logger.Info($"transforming {_jobs.Count} sub-MSs in parallel on {Math.Max(1, Cluster.Workers)} worker(s)");
+        if (_jobs.Count > 1) Logger.Info($"transforming {_jobs.Count} sub-MSs in parallel on {Cluster.Where}");
         return _jobs;
     }
 

@@ -40,6 +40,10 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
     private readonly Dictionary<int, double[]> _fine = plans.Where(kv => kv.Value.Factor > 1 && !kv.Value.Preaverage)
         .ToDictionary(kv => kv.Key, kv => kv.Value.FineFreq);
 
+    /// <summary>Each planned DDI gets the output grid in the output frame (widths as resolution, as CASA writes them).</summary>
+    public SpectralInfo UpdateInfo(SpectralInfo input) => input.With(plans.Select(kv => KeyValuePair.Create(kv.Key,
+        SpwGrid.Made(input[kv.Key].Row, kv.Value.OutFreq, kv.Value.OutWidth, kv.Value.OutWidth.Select(Math.Abs).ToArray(), kv.Value.OutFrame))));
+
     public IEnumerable<VisChunk> Process(VisChunk chunk)
     {
         if (!plans.TryGetValue(chunk.Ddi, out var plan)) return [chunk];

@@ -12,15 +12,28 @@ public sealed class SeparateSpwsStep(int combinedDdi, int nspw) : IVisStep
 
     public static int ChannelsPerSpw(int total, int nspw) => (total + nspw - 1) / nspw;
 
+    /// <summary>The combined spw's channels in nspw slices, on spw rows 0..nspw−1.</summary>
+    public SpectralInfo UpdateInfo(SpectralInfo input)
+    {
+        var whole = input[combinedDdi];
+        var pieces = Slices(whole.NChan).Select((s, k) => KeyValuePair.Create(OutputDdi(k), SpwGrid.Made(k, whole.Freq[s], whole.Width[s], whole.Resolution[s], whole.Frame)));
+        return input.With(pieces, [combinedDdi]);
+    }
+
+    /// <summary>The channel ranges of the nspw pieces (the last gets the rest; none empty).</summary>
+    private IEnumerable<Range> Slices(int nchan)
+    {
+        int per = ChannelsPerSpw(nchan, nspw);
+        for (int first = 0; first < nchan; first += per) yield return first..Math.Min(nchan, first + per);
+    }
+
     public IEnumerable<VisChunk> Process(VisChunk c)
     {
         if (c.Ddi != combinedDdi) return [c];
-        int per = ChannelsPerSpw(c.NChan, nspw);
         var pieces = new List<VisChunk>();
-        for (int k = 0; k < nspw; k++)
+        foreach (var (slice, k) in Slices(c.NChan).Select((s, k) => (s, k)))
         {
-            int first = k * per, n = Math.Min(per, c.NChan - first);
-            if (n <= 0) break;
+            var (first, n) = slice.GetOffsetAndLength(c.NChan);
             var piece = VisChunk.Allocate(OutputDdi(k), c.NRow, n, c.NCorr, c.Vis.Keys);
             CopyRows(c, piece);
             for (int r = 0; r < c.NRow; r++)

@@ -6,98 +6,88 @@ using MmsMpi.Ms;
 namespace MmsMpi.Tasks.Transform;
 
 /// <summary>
-/// What happens to the spectral axis of one output MS, planned from the input's tables before any row is read:
-/// the selected DDIs and their channel grids, an optional spw combination into one DDI, chanbin per DDI, the averaged
-/// grids, regrid plans, the DDI/spw re-index, and the SPECTRAL_WINDOW rows to write afterwards. Built from the
-/// tables (not from the rows present), so every sub-MS of an MMS plans the same.
+/// The steps of one output MS and what they make of its spectral axis, planned from the input's tables before any row
+/// is read: the selected DDIs and their channel grids enter, each step is built from the grids the steps before it
+/// leave (<see cref="IVisStep.UpdateInfo"/>, DP3's updateInfo) and says what it leaves, and the output's
+/// SPECTRAL_WINDOW is written from the last step's grids. Built from the tables (not from the rows present), so
+/// every sub-MS of an MMS plans the same.
 /// </summary>
 public sealed class SpectralPlan
 {
     private readonly TransformOptions _o;
     private readonly VisLayout _layout;
     private readonly List<DdiInfo> _selected;
-    private readonly CombinePlan? _combine;
-    private readonly int _combinedDdi;
-    /// <summary>The DDIs that flow through the frequency steps (the combined one, or each selected one).</summary>
-    private readonly Dictionary<int, (double[] Freq, double[] Width, double[] Res, int Spw)> _grids = [];
-    private readonly Dictionary<int, int> _chanbin = [];
-    private readonly Dictionary<int, RegridPlan> _regrid;
+    private readonly List<IVisStep> _steps = [];
+    private SpectralInfo _info;
 
     public SpwReindex Reindex { get; }
+
+    /// <summary>CASA's order: time average, spw combination, channel average, Hanning, regrid, spw separation.</summary>
+    public IReadOnlyList<IVisStep> Steps => _steps;
+
+    /// <summary>The spectral axis of every output DDI, as the last step leaves it.</summary>
+    public SpectralInfo Output => _info;
 
     public SpectralPlan(CasaTable input, CasaTable rows, VisLayout layout, SelectionExprs selection, MsSelection parsed, TransformOptions o)
     {
         (_o, _layout) = (o, layout);
         var spwSelected = string.IsNullOrWhiteSpace(selection.Spw) ? null : parsed.Channels.Select(c => c.Spw).ToHashSet();
         _selected = layout.Ddis.Values.Where(d => spwSelected?.Contains(d.Spw) ?? true).OrderBy(d => d.Ddi).ToList();
-        var selectedGrids = SelectedGrids(input);
-        if ((o.CombineSpws || o.NSpw > 1) && _selected.Select(d => d.Spw).Distinct().Count() > 1)
+        bool combine = (o.CombineSpws || o.NSpw > 1) && _selected.Select(d => d.Spw).Distinct().Count() > 1;
+        if (combine)
         {
-            _combine = Combine(selectedGrids);
-            _combinedDdi = _selected[0].Ddi;
-            _grids[_combinedDdi] = (_combine.ChanFreq, _combine.ChanWidth, _combine.ChanWidth, _selected[0].Spw);
-            var ddiMap = new Dictionary<int, int> { [_combinedDdi] = 0 };
+            var ddiMap = new Dictionary<int, int> { [_selected[0].Ddi] = 0 };
             for (int k = 0; k < o.NSpw; k++) ddiMap[SeparateSpwsStep.OutputDdi(k)] = k;
             Reindex = new SpwReindex(ddiMap, new Dictionary<int, int> { [_selected[0].Spw] = 0 });
         }
         else
         {
             if (o.CombineSpws) Log.For<SpectralPlan>().Warn("There is only one selected SPW, no need to combine");
-            foreach (var d in _selected) _grids[d.Ddi] = selectedGrids[d.Ddi];
             Reindex = string.IsNullOrWhiteSpace(selection.Spw) && string.IsNullOrWhiteSpace(selection.Correlation) ? SpwReindex.Identity : SpwReindex.For(_selected);
         }
-        ChanBins();
-        _regrid = o.RegridMs ? PlanRegrid(input, rows) : [];
+        _info = SelectedGrids(input);
+
+        if (o.TimeAverage) Add(new TimeAverageStep(o.TimeBinSeconds, AveragingSpan.Parse(o.TimeSpanText), o.MaxUvwDistance));
+        if (combine) Add(new CombineSpwsStep(Combine(), _selected.Select((d, i) => (d.Ddi, i)).ToDictionary(x => x.Ddi, x => x.i), _selected[0].Ddi));
+        if (o.ChanAverage) Add(new ChanAverageStep(ChanBins()));
+        if (o.Hanning) Add(new HanningStep());
+        if (o.RegridMs) Add(new RegridStep(PlanRegrid(input, rows)));
+        if (o.NSpw > 1) Add(new SeparateSpwsStep(_selected[0].Ddi, o.NSpw));
+    }
+
+    private void Add(IVisStep step)
+    {
+        _steps.Add(step);
+        _info = step.UpdateInfo(_info);
     }
 
     public int MaxCorr => _selected.Max(d => d.NCorr);
 
-    public int MaxChanOut => _grids.Keys.Max(d => Separated(_regrid.TryGetValue(d, out var p) ? p.OutFreq.Length : _grids[d].Freq.Length / _chanbin.GetValueOrDefault(d, 1)));
+    public int MaxChanOut => _info.Ddis.Values.Max(g => g.NChan);
 
-    /// <summary>nspw &gt; 1 cuts the combined spw into nspw spws of ceil(nchan/nspw) channels.</summary>
-    private int Separated(int nchan) => _o.NSpw > 1 ? SeparateSpwsStep.ChannelsPerSpw(nchan, _o.NSpw) : nchan;
-
-    /// <summary>CASA's order: time average, spw combination, channel average, Hanning, regrid.</summary>
-    public List<IVisStep> Steps()
-    {
-        var steps = new List<IVisStep>();
-        if (_o.TimeAverage) steps.Add(new TimeAverageStep(_o.TimeBinSeconds, AveragingSpan.Parse(_o.TimeSpanText), _o.MaxUvwDistance));
-        if (_combine is not null) steps.Add(new CombineSpwsStep(_combine, _selected.Select((d, i) => (d.Ddi, i)).ToDictionary(x => x.Ddi, x => x.i), _combinedDdi));
-        if (_o.ChanAverage) steps.Add(new ChanAverageStep(_chanbin));
-        if (_o.Hanning) steps.Add(new HanningStep());
-        if (_regrid.Count > 0) steps.Add(new RegridStep(_regrid));
-        if (_o.NSpw > 1) steps.Add(new SeparateSpwsStep(_grids.Keys.Single(), _o.NSpw));
-        return steps;
-    }
-
-    /// <summary>After the rows: re-indexed subtables, then each output spw row as combination, averaging and regridding left it.</summary>
+    /// <summary>After the rows: re-indexed subtables, the nspw spw rows, then each spw row as the steps left it.</summary>
     public void RewriteSubtables(string msPath, IReadOnlyList<string> subtables)
     {
         if (!Reindex.IsIdentity)
             SpwSubtables.Apply(msPath, new SpwSubset(new(Reindex.Ddi), new(Reindex.Spw), Reindex.Spw.Keys.ToArray(),
                 new(_layout.Channels), new(_layout.Correlations)), subtables);
-        foreach (var (ddi, grid) in _grids)
-        {
-            int row = Reindex.NewSpw(grid.Spw);
-            if (_combine is not null) SpectralWindowRewrite.Grid(msPath, row, grid.Freq, grid.Width, grid.Res);
-            SpectralWindowRewrite.ChannelAverage(msPath, new Dictionary<int, int> { [row] = _chanbin.GetValueOrDefault(ddi, 1) });
-            if (_regrid.TryGetValue(ddi, out var plan)) SpectralWindowRewrite.Regrid(msPath, new Dictionary<int, RegridPlan> { [row] = plan });
-        }
         if (_o.NSpw > 1) SpwSeparation.Apply(msPath, _o.NSpw);
+        SpectralWindowRewrite.Write(msPath, _info.Ddis.Values);
     }
 
-    private Dictionary<int, (double[] Freq, double[] Width, double[] Res, int Spw)> SelectedGrids(CasaTable input)
+    /// <summary>The selected channels of every selected DDI, on the output spw row the re-index gives its spw (-1: none, it is combined into the first's).</summary>
+    private SpectralInfo SelectedGrids(CasaTable input)
     {
         using var spw = input.OpenSubtable("SPECTRAL_WINDOW");
-        return _selected.ToDictionary(d => d.Ddi, d =>
+        return new SpectralInfo(_selected.ToDictionary(d => d.Ddi, d =>
         {
             var range = _layout.Channels.GetValueOrDefault(d.Spw, new ChannelRange(d.Spw, 0, d.NChan - 1, 1));
             double[] Pick(string col) => range.Pick(spw.GetCell<double>(col, d.Spw));
-            return (Pick("CHAN_FREQ"), Pick("CHAN_WIDTH"), Pick("RESOLUTION"), d.Spw);
-        });
+            return SpwGrid.Input(Reindex.IsIdentity ? d.Spw : Reindex.Spw.GetValueOrDefault(d.Spw, -1), Pick("CHAN_FREQ"), Pick("CHAN_WIDTH"), Pick("RESOLUTION"));
+        }));
     }
 
-    private CombinePlan Combine(Dictionary<int, (double[] Freq, double[] Width, double[] Res, int Spw)> grids)
+    private CombinePlan Combine()
     {
         var counts = _selected.Select(d => d.NChan).Distinct().ToList();
         if (counts.Count > 1)
@@ -105,37 +95,32 @@ public sealed class SpectralPlan
         if (_selected.Select(d => d.NCorr).Distinct().Count() > 1)
             throw new UserError("combinespws needs the same correlations in every selected spw");
         if (_o.ChanAverage && _o.ChanBin.Length > 1) throw new UserError("If SPW combination is active, chanbin cannot be an array");
-        return SpwCombine.Plan(_selected.Select(d => (grids[d.Ddi].Freq, grids[d.Ddi].Width)).ToList());
+        return SpwCombine.Plan(_selected.Select(d => (_info[d.Ddi].Freq, _info[d.Ddi].Width)).ToList());
     }
 
-    /// <summary>chanbin per DDI of the frequency steps: one value for all, or one per selected spw in spw order (CASA's list form).</summary>
-    private void ChanBins()
+    /// <summary>chanbin per DDI entering the channel average: one value for all, or one per selected spw in spw order (CASA's list form).</summary>
+    private Dictionary<int, int> ChanBins()
     {
-        if (!_o.ChanAverage) return;
-        var spws = _grids.Values.Select(g => g.Spw).Distinct().Order().ToList();
+        var spws = _info.Ddis.Keys.Select(d => _layout.Ddis[d].Spw).Distinct().Order().ToList();
         if (_o.ChanBin.Length != 1 && _o.ChanBin.Length != spws.Count)
             throw new UserError($"Number of chanbin values ({_o.ChanBin.Length}) is different from the number of spw ({spws.Count})");
-        foreach (var (ddi, g) in _grids)
+        var bins = new Dictionary<int, int>();
+        foreach (var (ddi, g) in _info.Ddis)
         {
-            int bin = _o.ChanBin.Length == 1 ? _o.ChanBin[0] : _o.ChanBin[spws.IndexOf(g.Spw)];
-            if (bin > g.Freq.Length) throw new UserError($"chanbin {bin} is larger than the {g.Freq.Length} selected channels of spw {g.Spw}");
-            _chanbin[ddi] = bin;
+            int spw = _layout.Ddis[ddi].Spw;
+            int bin = _o.ChanBin.Length == 1 ? _o.ChanBin[0] : _o.ChanBin[spws.IndexOf(spw)];
+            if (bin > g.NChan) throw new UserError($"chanbin {bin} is larger than the {g.NChan} selected channels of spw {spw}");
+            bins[ddi] = bin;
         }
+        return bins;
     }
 
-    /// <summary>Regrid plans per DDI from the (combined, averaged) grids, at the coordinator's reference epoch and direction.</summary>
+    /// <summary>Regrid plans per DDI from the grids entering the regrid, at the coordinator's reference epoch and direction.</summary>
     private Dictionary<int, RegridPlan> PlanRegrid(CasaTable input, CasaTable rows)
     {
-        var grids = _grids.ToDictionary(kv => kv.Key, kv =>
-        {
-            int bin = _chanbin.GetValueOrDefault(kv.Key, 1);
-            if (bin <= 1) return (kv.Value.Freq, kv.Value.Width);
-            var avg = ChannelAverage.Frequencies(kv.Value.Freq, kv.Value.Width, kv.Value.Res, bin);
-            return (avg.ChanFreq, avg.ChanWidth);
-        });
         double epoch = _o.RefEpoch ?? rows.GetColumn<double>("TIME").Min();
         var firstField = new int[1];
         rows.GetColumn<int>("FIELD_ID", 0, 1, firstField);
-        return RegridPlanner.Plan(input, _o, grids, _layout.Ddis, firstField[0], epoch);
+        return RegridPlanner.Plan(input, _o, _info.Ddis.ToDictionary(kv => kv.Key, kv => (kv.Value.Freq, kv.Value.Width)), _layout.Ddis, firstField[0], epoch);
     }
 }

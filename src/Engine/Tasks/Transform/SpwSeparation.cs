@@ -4,25 +4,16 @@ using MmsMpi.Ms;
 namespace MmsMpi.Tasks.Transform;
 
 /// <summary>
-/// The subtables of an nspw &gt; 1 output: SPECTRAL_WINDOW row 0 (the combined spw) becomes nspw rows, one per channel
-/// slice; DATA_DESCRIPTION row 0 is repeated for each new spw; rows of the spw-indexed subtables that name spw 0
-/// are repeated for each new spw (CASA's separate*Subtable).
+/// The subtables of an nspw &gt; 1 output: SPECTRAL_WINDOW row 0 (the combined spw) becomes nspw rows (their channel
+/// slices are written afterwards from the steps' <see cref="SpectralInfo"/>); DATA_DESCRIPTION row 0 is repeated for
+/// each new spw; rows of the spw-indexed subtables that name spw 0 are repeated for each new spw (CASA's
+/// separate*Subtable).
 /// </summary>
 public static class SpwSeparation
 {
     public static void Apply(string msPath, int nspw)
     {
-        var spwPath = Path.Combine(msPath, "SPECTRAL_WINDOW");
-        double[] freq, width, res;
-        using (var spw = CasaTable.Open(spwPath))
-            (freq, width, res) = (spw.GetCell<double>("CHAN_FREQ", 0), spw.GetCell<double>("CHAN_WIDTH", 0), spw.GetCell<double>("RESOLUTION", 0));
-        Replicate(spwPath, "rowid() == 0", nspw, (_, _, _, _) => { });
-        int per = SeparateSpwsStep.ChannelsPerSpw(freq.Length, nspw);
-        for (int k = 0; k < nspw; k++)
-        {
-            int first = k * per, n = Math.Min(per, freq.Length - first);
-            SpectralWindowRewrite.Grid(msPath, k, freq[first..(first + n)], width[first..(first + n)], res[first..(first + n)]);
-        }
+        Replicate(Path.Combine(msPath, "SPECTRAL_WINDOW"), "rowid() == 0", nspw, (_, _, _, _) => { });
         Replicate(Path.Combine(msPath, "DATA_DESCRIPTION"), "rowid() == 0", nspw, SetSpw);
         foreach (var name in SpwSubtables.SpwIndexed.Concat(SpwSubtables.SharedByLink).Where(n => n != "POINTING"))
         {

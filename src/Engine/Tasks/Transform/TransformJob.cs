@@ -16,6 +16,9 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
 {
     public override string Name => Path.GetFileName(InputVis);
 
+    /// <summary>Calibration tables of --docallib are read once per process, under a lock (CalTable.Read).</summary>
+    public override IReadOnlyList<string> Holds => [InputVis, OutputPath];
+
     public override JobResult Run(CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
@@ -37,7 +40,7 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
             using (var output = MsWriter.CreateFresh(input, OutputPath, vis.Keys.Concat(weightSpectrum ? ["WEIGHT_SPECTRUM", "SIGMA_SPECTRUM"] : []),
                        [], plan.MaxCorr, plan.MaxChanOut))
             {
-                var steps = plan.Steps();
+                var steps = plan.Steps.ToList();
                 string? spectrum = input.HasColumn("WEIGHT_SPECTRUM") ? "WEIGHT_SPECTRUM" : null;
                 if (Options.Calibration is { } tables) steps.Insert(0, Calibrate(input, layout, tables, ref spectrum));
                 var reader = new VisReader(input, vis, layout.Ddis.ToDictionary(kv => kv.Key, kv => (kv.Value.NChan, kv.Value.NCorr, Slice(layout.Slices[kv.Key], kv.Value))),

@@ -41,38 +41,13 @@ public sealed class VisReader(CasaTable input, IReadOnlyDictionary<string, strin
     /// <summary>Rows per chunk for cells of nchan × ncorr (also the chunks of bench/IoFloor, the read floor).</summary>
     public static int RowsPerChunk(int nchan, int ncorr) => (int)Math.Max(1, ChunkBytes / (8L * nchan * ncorr));
 
-    /// <summary>
-    /// The runs' rows as chunks of <see cref="RowsPerChunk"/> rows of one DDI (fewer only where a DDI's stretch of runs
-    /// ends), long runs cut and short ones joined, so every chunk is about the same size whatever the runs.
-    /// </summary>
-    public IEnumerable<VisChunk> Read(IReadOnlyList<RowRun> runs)
-    {
-        var pieces = new List<RowRun>();
-        int rows = 0;
-        foreach (var run in runs)
-        {
-            if (pieces.Count > 0 && pieces[0].Ddi != run.Ddi)
-            {
-                yield return ReadChunk(pieces, rows);
-                (pieces, rows) = ([], 0);
-            }
-            var (nchan, ncorr, _) = ddis[run.Ddi];
-            int maxRows = RowsPerChunk(nchan, ncorr);
-            for (int done = 0; done < run.Length;)
-            {
-                int take = Math.Min(run.Length - done, maxRows - rows);
-                pieces.Add(new RowRun(run.Start + done, take, run.Ddi));
-                (done, rows) = (done + take, rows + take);
-                if (rows < maxRows) continue;
-                yield return ReadChunk(pieces, rows);
-                (pieces, rows) = ([], 0);
-            }
-        }
-        if (pieces.Count > 0) yield return ReadChunk(pieces, rows);
-    }
+    /// <summary>The runs' rows as chunks of <see cref="RowsPerChunk"/> rows of one DDI (<see cref="RowRun.Chunks"/>).</summary>
+    public IEnumerable<VisChunk> Read(IReadOnlyList<RowRun> runs) =>
+        RowRun.Chunks(runs, ddi => RowsPerChunk(ddis[ddi].NChan, ddis[ddi].NCorr)).Select(ReadChunk);
 
-    private VisChunk ReadChunk(IReadOnlyList<RowRun> runs, int nrow)
+    private VisChunk ReadChunk(List<RowRun> runs)
     {
+        int nrow = runs.Sum(r => r.Length);
         int ddi = runs[0].Ddi;
         var (nchan, ncorr, slice) = ddis[ddi];
         var chunk = VisChunk.Allocate(ddi, nrow, nchan, ncorr, visColumns.Keys);

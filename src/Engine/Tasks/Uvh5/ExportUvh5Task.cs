@@ -19,6 +19,8 @@ public sealed record ExportUvh5Job(string Vis, string OutputPath) : Job
 {
     public override string Name => Path.GetFileName(Vis);
 
+    public override IReadOnlyList<string> Holds => [Vis, OutputPath, Libraries.Hdf5];
+
     public override JobResult Run(CancellationToken cancel) => new(Uvh5FromMs.Write(Vis, OutputPath, cancel));
 }
 

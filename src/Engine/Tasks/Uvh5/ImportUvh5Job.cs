@@ -8,6 +8,8 @@ public sealed record ImportUvh5Job(string OutputPath, ImportPlan Plan, int[] Fil
 {
     public override string Name => Path.GetFileName(OutputPath);
 
+    public override IReadOnlyList<string> Holds => [OutputPath, Libraries.Hdf5];
+
     public override JobResult Run(CancellationToken cancel)
     {
         long rows = 0;

@@ -41,7 +41,7 @@ public sealed class ImportUvh5Task(TaskContext context, ImportUvh5Options o) : P
             ? all.Select(i => new ImportUvh5Job(Stage.PathFor(SubMsNaming.Name(SubMsNaming.BaseName(Output), i)), _plan, [i])).ToList()
             : [new ImportUvh5Job(Stage.PathFor(Path.GetFileName(Output)), _plan, all)];
         Logger.Info($"{_headers.Count} UVH5 file(s) → {(_mms ? $"a Multi-MS of {_jobs.Count} sub-MS(s) along '{_axis.AxisTypeText()}'" : "a plain MS")} " +
-                    $"({_plan.Antennas.Length} antenna rows, {_plan.Spws.Length} spw(s), {_plan.Fields.Length} field(s)) on {Math.Max(1, Cluster.Workers)} worker(s)");
+                    $"({_plan.Antennas.Length} antenna rows, {_plan.Spws.Length} spw(s), {_plan.Fields.Length} field(s)) on {Cluster.Where}");
         return _jobs;
     }
 

@@ -1,0 +1,136 @@
+using MmsMpi.Runtime;
+using MmsMpi.Tests.Support;
+using NUnit.Framework;
+
+namespace MmsMpi.Tests;
+
+/// <summary>
+/// Jobs in threads of one process (--nthreads): as many at once as asked, never two that hold the same table (or an
+/// MMS and its member, or a library), each job's rows counted apart, and the same results as one thread.
+/// </summary>
+public class LocalClusterTests
+{
+    /// <summary>How many probe jobs run at once, at most.</summary>
+    private sealed class Overlap
+    {
+        private int _now;
+
+        public int Max { get; private set; }
+
+        public void Enter()
+        {
+            int now = Interlocked.Increment(ref _now);
+            lock (this) Max = Math.Max(Max, now);
+        }
+
+        public void Leave() => Interlocked.Decrement(ref _now);
+    }
+
+    /// <summary>A job that holds what it is given for a while; its rows are counted from a thread it starts (as the pipeline's reader does).</summary>
+    private sealed record ProbeJob(string Label, IReadOnlyList<string>? Held, Overlap Overlap, long Rows = 1) : Job
+    {
+        public override string Name => Label;
+
+        public override IReadOnlyList<string>? Holds => Held;
+
+        public override JobResult Run(CancellationToken cancel)
+        {
+            Overlap.Enter();
+            Task.Run(() => RowMeter.Add(Rows)).Wait();
+            Thread.Sleep(200);
+            Overlap.Leave();
+            return new JobResult(Rows);
+        }
+    }
+
+    private static (int MaxAtOnce, IReadOnlyList<JobResult> Results, List<int> DoneOn) RunAll(int threads, params IReadOnlyList<string>?[] holds)
+    {
+        var overlap = new Overlap();
+        var jobs = holds.Select((h, i) => (Job)new ProbeJob($"job{i}", h, overlap, i + 1)).ToList();
+        var doneOn = new List<int>();
+        var results = new LocalCluster(threads).Run(jobs, (_, _) => doneOn.Add(Environment.CurrentManagedThreadId), default);
+        return (overlap.Max, results, doneOn);
+    }
+
+    [Test]
+    public void SubMsJobsRunAtOnceUpToTheThreadsAndReportOnTheCallingThread()
+    {
+        string[] Sub(int i) => [$"/d/x.mms/SUBMSS/x.000{i}.ms", $"/d/out.mms/SUBMSS/x.000{i}.ms"];
+        var (max, results, doneOn) = RunAll(2, Sub(0), Sub(1), Sub(2), Sub(3));
+        Assert.That(max, Is.EqualTo(2));
+        Assert.That(results.Select(r => r.Rows), Is.EqualTo(new long[] { 1, 2, 3, 4 }), "results in job order");
+        Assert.That(doneOn, Is.EqualTo(Enumerable.Repeat(Environment.CurrentManagedThreadId, 4)));
+        Assert.That(RunAll(3, Sub(0), Sub(1), Sub(2), Sub(3)).MaxAtOnce, Is.EqualTo(3));
+        Assert.That(RunAll(1, Sub(0), Sub(1)).MaxAtOnce, Is.EqualTo(1));
+    }
+
+    private static IEnumerable<TestCaseData> Conflicts()
+    {
+        yield return new TestCaseData(new[] { "/d/in.ms", "/d/a.ms" }, new[] { "/d/in.ms", "/d/b.ms" }).SetName("OneInputTableRunsOneJobAtATime");
+        yield return new TestCaseData(new[] { "/d/x.mms" }, new[] { "/d/x.mms/SUBMSS/x.0000.ms" }).SetName("AnMmsHoldsItsMembers");
+        yield return new TestCaseData(new[] { "/d/a.ms/", "/d/o1" }, new[] { "/d/./a.ms", "/d/o2" }).SetName("PathsAreComparedAsFullPaths");
+        yield return new TestCaseData(new[] { "/d/a.ms", Libraries.Hdf5 }, new[] { "/d/b.ms", Libraries.Hdf5 }).SetName("ALibraryIsHeldByOneJob");
+        yield return new TestCaseData(null, new[] { "/d/b.ms" }).SetName("AJobThatSaysNothingRunsAlone");
+    }
+
+    [TestCaseSource(nameof(Conflicts))]
+    public void JobsThatHoldTheSameThingNeverRunAtOnce(string[]? a, string[] b)
+    {
+        Assert.That(RunAll(2, a, b).MaxAtOnce, Is.EqualTo(1));
+        Assert.That(RunAll(2, b, ["/d/other.ms"]).MaxAtOnce, Is.EqualTo(2), "b beside a job holding something else");
+    }
+
+    [Test]
+    public void APathThatOnlyStartsLikeAnotherIsNotInsideIt() =>
+        Assert.That(RunAll(2, ["/d/a.ms"], ["/d/a.ms2"]).MaxAtOnce, Is.EqualTo(2));
+
+    [Test]
+    public void EachJobCountsItsOwnRowsAlsoFromThreadsItStarts()
+    {
+        var overlap = new Overlap();
+        var meters = new[] { new RowMeter(), new RowMeter() };
+        var threads = meters.Select((m, i) => new Thread(() => JobRunner.RunSafely(new ProbeJob($"j{i}", [], overlap, 10 * (i + 1)), default, m))).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.That(overlap.Max, Is.EqualTo(2), "the two jobs ran at once");
+        Assert.That(meters.Select(m => m.Rows), Is.EqualTo(new long[] { 10, 20 }));
+        RowMeter.Add(5);
+        Assert.That(meters.Select(m => m.Rows), Is.EqualTo(new long[] { 10, 20 }), "rows outside a job count into no job's meter");
+    }
+
+    /// <summary>
+    /// The sub-MS jobs of an MMS in two threads give what one thread gives (casacore on two tables from two threads,
+    /// the selection parser and the Measures taking turns): mstransform with averaging and regridding, flagdata tfcrop.
+    /// </summary>
+    [Test]
+    public void AnMmsInTwoThreadsEqualsOneThread()
+    {
+        using var tmp = new TempDir();
+        var part = Proc.MmsMpi("partition", "--vis", GeneratedData.SmallMs, "--outputvis", tmp["in.mms"], "--numsubms", "4", "--flagbackup", "false");
+        Assert.That(part.ExitCode, Is.EqualTo(0), part.ToString());
+        string[] transform = ["mstransform", "--vis", tmp["in.mms"], "--chanaverage", "true", "--chanbin", "2", "--regridms", "true",
+            "--outframe", "LSRK", "--spw", "0,1", "--correlation", "RR,LL"];
+        var one = Proc.MmsMpi([.. transform, "--outputvis", tmp["one.mms"], "--nthreads", "1"]);
+        var two = Proc.MmsMpi([.. transform, "--outputvis", tmp["two.mms"], "--nthreads", "2"]);
+        Assert.That(one.ExitCode, Is.EqualTo(0), one.ToString());
+        Assert.That(two.ExitCode, Is.EqualTo(0), two.ToString());
+        Assert.That(two.Stderr, Does.Contain("transforming 4 sub-MSs in parallel on 2 thread(s)"));
+        PartitionMpiTests.AssertIdenticalMms(tmp["one.mms"], "one", tmp["two.mms"], "two");
+
+        string a = tmp.CopyOf(tmp["in.mms"], "a.mms"), b = tmp.CopyOf(tmp["in.mms"], "b.mms");
+        foreach (var (ms, n) in new[] { (a, "1"), (b, "2") })
+        {
+            var flag = Proc.MmsMpi("flagdata", "--vis", ms, "--mode", "tfcrop", "--flagbackup", "false", "--nthreads", n);
+            Assert.That(flag.ExitCode, Is.EqualTo(0), flag.ToString());
+        }
+        CalTesting.AssertSameMs(a, b);
+    }
+
+    [Test]
+    public void NoThreadsIsAnInputError()
+    {
+        var r = Proc.MmsMpi("listobs", "--vis", GeneratedData.SmallMs, "--nthreads", "0");
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Stderr.Split('\n').Where(l => l.StartsWith("ERROR:")).ToList(), Has.Count.EqualTo(1).And.All.StartWith("ERROR: --nthreads must be at least 1 (got 0)"));
+    }
+}
