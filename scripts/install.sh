@@ -21,9 +21,10 @@ bin="$prefix/bin"
 
 ensure_packages
 build_release
-echo "Publishing MmsMpi into $lib ..."
+echo "Installing MmsMpi into $lib ..."
 rm -rf "$lib.new"
-dotnet publish "$ROOT/src/Engine/Engine.csproj" -c Release --no-build -o "$lib.new" -nologo -v quiet -clp:ErrorsOnly
+mkdir -p "$prefix/lib"
+cp -r "$ROOT/build/app" "$lib.new"
 cp "$ROOT/scripts/run-mpi.sh" "$lib.new/run-mpi.sh"
 # The new tree replaces the old one whole: no stale library of an earlier version stays behind.
 rm -rf "$lib"

@@ -1,9 +1,9 @@
 # Shared by demo.sh and test.sh: install what is missing (idempotent, quick when everything is there) and build.
-# Source it; it sets ROOT (the checkout) and MMSMPI_DLL (the built CLI).
+# Source it; it sets ROOT (the checkout) and MMSMPI_DLL (the built CLI, as published by build_release).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
-export MMSMPI_DLL="$ROOT/src/Engine/bin/Release/net10.0/MmsMpi.dll"
+export MMSMPI_DLL="$ROOT/build/app/MmsMpi.dll"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Debian packages the project needs: casacore (headers, tools, python reader, measures data), Open MPI and MPICH
@@ -33,7 +33,12 @@ ensure_packages() {
   fi
 }
 
+# The solution, then the CLI published ReadyToRun into build/app (MMSMPI_DLL): precompiled, a process (every rank)
+# starts without JIT-compiling its start-up code (measured: 0.45 s to after MPI init → 0.2 s). ReadyToRun needs a
+# runtime identifier; the .NET runtime stays the shared one (not self-contained).
 build_release() {
   echo "Building (Release, native libraries included)..."
   dotnet build "$ROOT/MmsMpi.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
+  dotnet publish "$ROOT/src/Engine/Engine.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$ROOT/build/app" -nologo -v quiet -clp:ErrorsOnly
 }

@@ -28,13 +28,12 @@ public static class Log
         var config = new LoggingConfiguration();
         string layout = Format.Replace("ORIGIN", rank == 0 ? "MPIClient" : $"MPIServer-{rank}");
         var console = new ConsoleTarget("stderr") { StdErr = true, Layout = layout };
-        if (rank == 0 && logFile && RunLog.Create() is { } path)
-        {
-            FilePath = path;
-            var file = new FileTarget("file") { FileName = path, Layout = AsForwarded(layout), KeepFileOpen = true, AutoFlush = true };
-            config.AddRule(new LoggingRule(FileOnly + "*", LogLevel.Trace, LogLevel.Fatal, file) { Final = true });
-            config.AddRule(LogLevel.Debug, LogLevel.Fatal, file);
-        }
+        FilePath = rank == 0 && logFile ? RunLog.Create() : null;
+        // Without a log file (--version under mpiexec) the file-only lines go nowhere, not to the terminal.
+        Target file = FilePath is null ? new NullTarget("nowhere")
+            : new FileTarget("file") { FileName = FilePath, Layout = AsForwarded(layout), KeepFileOpen = true, AutoFlush = true };
+        config.AddRule(new LoggingRule(FileOnly + "*", LogLevel.Trace, LogLevel.Fatal, file) { Final = true });
+        if (FilePath is not null) config.AddRule(LogLevel.Debug, LogLevel.Fatal, file);
         if (rank != 0) config.AddRule(LogLevel.Debug, LogLevel.Fatal, new WorkerLines.Queue { Layout = layout });
         config.AddRule(verbose ? LogLevel.Debug : rank == 0 ? LogLevel.Info : LogLevel.Warn, LogLevel.Fatal, console);
         LogManager.Configuration = config;
@@ -47,7 +46,7 @@ public static class Log
     private static NLog.Layouts.Layout AsForwarded(string layout)
     {
         NLog.Layouts.Layout own = layout;
-        return NLog.Layouts.Layout.FromMethod(e => e.Properties.TryGetValue("line", out var line) ? line : own.Render(e));
+        return NLog.Layouts.Layout.FromMethod(e => e.Properties.TryGetValue("line", out var line) && line is string text ? text : own.Render(e));
     }
 
     public static Logger For<T>() => LogManager.GetLogger(typeof(T).Name);

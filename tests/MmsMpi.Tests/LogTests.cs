@@ -81,4 +81,14 @@ public class LogTests
         }
         Assert.That(Directory.Exists(tmp["logs"]), Is.False);
     }
+
+    /// <summary>Under mpiexec too: the workers' lines, which only a log file would take, do not reach the terminal.</summary>
+    [Test]
+    public void VersionUnderMpiPrintsTheVersionAlone()
+    {
+        var r = Proc.MmsMpiUnderMpi(3, "--version");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Stdout, Does.StartWith("MmsMpi "));
+        Assert.That(r.Stderr.Trim(), Is.Empty, r.ToString());
+    }
 }

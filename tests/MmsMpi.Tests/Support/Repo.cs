@@ -8,7 +8,9 @@ public static class Repo
     public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
     /// <summary>The MmsMpi CLI built with the tests (the test project references the Engine).</summary>
-    public static string MmsMpiDll => Path.Combine(AppContext.BaseDirectory, "MmsMpi.dll");
+    /// <summary>The CLI under test: scripts/test.sh's published (ReadyToRun) one, else the copy built beside the tests.</summary>
+    public static string MmsMpiDll => Environment.GetEnvironmentVariable("MMSMPI_DLL") is { Length: > 0 } published
+        ? published : Path.Combine(AppContext.BaseDirectory, "MmsMpi.dll");
 
     public static string Script(string name) => Path.Combine(Root, "scripts", name);
 
