@@ -36,6 +36,12 @@ if (comm.Rank != 0)
     Log.PeakMemory();
     return 0;
 }
+if (comm.Size == 1)
+{
+    // A job of one rank has no workers: rank 0 runs the jobs itself, as without mpiexec (they were all "interrupted").
+    try { return Invoke(args); }
+    finally { Log.PeakMemory(); }
+}
 var cluster = new MpiCluster(comm);
 TaskHost.Cluster = cluster;
 try

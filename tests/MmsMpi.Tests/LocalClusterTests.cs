@@ -127,6 +127,16 @@ public class LocalClusterTests
     }
 
     [Test]
+    public void AnMpiJobOfOneRankRunsTheJobsOnRankZero()
+    {
+        using var tmp = new TempDir();
+        string ms = tmp.CopyOf(GeneratedData.SmallMs, "one.ms");
+        var r = Proc.MmsMpiUnderMpi(1, "flagdata", "--vis", ms, "--mode", "clip", "--clipminmax", "[0,3]", "--flagbackup", "false");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        Assert.That(r.Stderr, Does.Contain("flag pass: 1 job(s) on").And.Contain("done: job 1/1"));
+    }
+
+    [Test]
     public void NoThreadsIsAnInputError()
     {
         var r = Proc.MmsMpi("listobs", "--vis", GeneratedData.SmallMs, "--nthreads", "0");
