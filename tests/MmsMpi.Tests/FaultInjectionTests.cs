@@ -186,13 +186,14 @@ public class FaultInjectionTests
 
     // ------------------------------------------------------------------ kill -9 of a rank
 
+    // Both ranks for each new-MS task (staging); the two in-place tasks share InPlaceTaskHelper's marker, so one
+    // kills a worker and the other the coordinator (test time).
     [TestCase(TaskKind.Partition, 1)]
     [TestCase(TaskKind.Partition, 0)]
     [TestCase(TaskKind.MsTransform, 1)]
     [TestCase(TaskKind.MsTransform, 0)]
     [TestCase(TaskKind.FlagData, 1)]
-    [TestCase(TaskKind.FlagData, 0)]
-    [TestCase(TaskKind.ApplyCal, 1)]
+    [TestCase(TaskKind.ApplyCal, 0)]
     public void AKilledRankEndsTheJobAndResumeFinishesIt(TaskKind task, int rank)
     {
         using var tmp = new TempDir();

@@ -50,7 +50,8 @@ public class SlurmTests
         return (r.ExitCode, File.ReadAllText(output), dir);
     }
 
-    /// <summary>A partition job (and, for srun's two MPIs, a flagdata job on its MMS) equals the same in one process.</summary>
+    /// <summary>A partition job (and under srun with Open MPI a flagdata job on its MMS; flagdata on MPICH is covered by
+    /// MpiFamilyTests) equals the same in one process.</summary>
     [TestCase("openmpi", "srun")]
     [TestCase("mpich", "srun")]
     [TestCase("openmpi", "mpiexec")]
@@ -76,7 +77,7 @@ public class SlurmTests
         var one = Proc.MmsMpi("partition", "--vis", ms, "--outputvis", tmp["one.mms"], "--numsubms", "3", "--flagbackup", "false");
         Assert.That(one.ExitCode, Is.EqualTo(0), one.ToString());
         PartitionMpiTests.AssertIdenticalMms(tmp["slurm.mms"], "slurm", tmp["one.mms"], "one");
-        if (launch == "mpiexec") return;
+        if (launch == "mpiexec" || family == "mpich") return;
 
         var flag = Submit(tmp["job2"], env, "flagdata", "--vis", tmp["slurm.mms"], "--mode", "clip", "--clipminmax", "[0,3]", "--flagbackup", "false");
         Assert.That(flag.ExitCode, Is.EqualTo(0), flag.Output);
