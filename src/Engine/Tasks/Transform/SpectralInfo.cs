@@ -15,7 +15,7 @@ public sealed record SpwGrid(int Row, double[] Freq, double[] Width, double[] Re
 
     /// <summary>The input's selected channels, as they enter the steps (not rewritten unless a step changes them).</summary>
     public static SpwGrid Input(int row, double[] freq, double[] width, double[] resolution) =>
-        new(row, freq, width, resolution, width.Select(Math.Abs).ToArray(), width.Sum(Math.Abs), freq[0]);
+        Made(row, freq, width, resolution) with { Changed = false };
 
     /// <summary>A new grid of channels (a combined or separated spw, a regridded one): widths as resolution and bandwidth.</summary>
     public static SpwGrid Made(int row, double[] freq, double[] width, double[] resolution, FreqFrame? frame = null) =>

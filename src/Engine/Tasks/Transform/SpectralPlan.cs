@@ -25,9 +25,6 @@ public sealed class SpectralPlan
     /// <summary>CASA's order: time average, spw combination, channel average, Hanning, regrid, spw separation.</summary>
     public IReadOnlyList<IVisStep> Steps => _steps;
 
-    /// <summary>The spectral axis of every output DDI, as the last step leaves it.</summary>
-    public SpectralInfo Output => _info;
-
     public SpectralPlan(CasaTable input, CasaTable rows, VisLayout layout, SelectionExprs selection, MsSelection parsed, TransformOptions o)
     {
         (_o, _layout) = (o, layout);
