@@ -170,11 +170,23 @@ public class RuntimeTests
             var result = JobWire.Decode<JobResult>(JobWire.Encode(new JobResult(3, new FakeReport(7)) { Error = "e" }));
             Assert.That(result.Report, Is.EqualTo(new FakeReport(7)));
             Assert.That((result.Rows, result.Error), Is.EqualTo((3L, "e")));
+            Assert.That(System.Text.Encoding.UTF8.GetString(JobWire.Encode<Job>(new FakeJob("/x/a.ms", "f"))), Does.StartWith("{\"kind\":\"fake\",\"value\":{"));
+            var unknown = Assert.Throws<System.Text.Json.JsonException>(() => JobWire.Decode<Job>("{\"kind\":\"nope\",\"value\":{}}"u8));
+            Assert.That(unknown!.Message, Does.Contain("'nope'"));
         }
         finally
         {
             JobWire.Use(Cli.TaskCommands.JobTypes());
         }
+    }
+
+    [Test]
+    public void EveryRegisteredJobAndReportHasBuildTimeMetadata()
+    {
+        var missing = Cli.TaskCommands.JobTypes().Registered
+            .Where(t => Cli.CompiledJobJson.Default.GetTypeInfo(t) is null).Select(t => t.Name).ToList();
+        Assert.That(missing, Is.Empty, "add these to CompiledJobJson");
+        Assert.That(Cli.TaskCommands.JobTypes().Registered.Count(), Is.GreaterThanOrEqualTo(10));
     }
 
     [Test]

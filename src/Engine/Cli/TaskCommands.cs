@@ -29,7 +29,7 @@ public static class TaskCommands
     /// <summary>Every task registers its own jobs; every rank knows them before the first message.</summary>
     public static JobTypes JobTypes()
     {
-        var types = new JobTypes();
+        var types = new JobTypes().Compiled(CompiledJobJson.Default);
         PartitionTask.Register(types);
         MsTransformTask.Register(types);
         FlagDataTask.Register(types);

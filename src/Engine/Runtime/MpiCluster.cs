@@ -139,9 +139,11 @@ internal static class Idle
     }
 }
 
-internal sealed record JobRequest(int JobIndex, Job Job);
+/// <summary>A job for a worker (public for the build-time JSON metadata, <see cref="Cli.CompiledJobJson"/>).</summary>
+public sealed record JobRequest(int JobIndex, Job Job);
 
-internal sealed record WorkerReply(int JobIndex, JobResult Result);
+/// <summary>A worker's result of the job it was sent.</summary>
+public sealed record WorkerReply(int JobIndex, JobResult Result);
 
 /// <summary>
 /// A worker rank: runs the jobs rank 0 sends until it is told to stop. A job runs on a thread of its own while this
