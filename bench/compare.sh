@@ -60,12 +60,12 @@ for op in clip tfcrop summary; do
     reset_flags
     measure "flagdata_${op}_${workers}worker" mpi $((workers + 1)) flagdata --vis "$MMS" "${args[@]}"
   done
-done
-# the cores without mpiexec: one process runs the MMS's sub-MS jobs in threads (--nthreads; no target in the issue)
-for n in 1 2; do
+  # the cores without mpiexec: one process runs the MMS's sub-MS jobs in threads (--nthreads, default the cores)
   reset_flags
-  measure "flagdata_tfcrop_1proc_${n}thread" one flagdata --vis "$MMS" --mode tfcrop --nthreads "$n"
+  measure "flagdata_${op}_1proc_2thread" one flagdata --vis "$MMS" "${args[@]}" --nthreads 2
 done
+reset_flags
+measure flagdata_tfcrop_1proc_1thread one flagdata --vis "$MMS" --mode tfcrop --nthreads 1
 reset_flags
 for n in 1 2; do timed "mst_avg_mms_1proc_${n}thread" "$OUT.mms" one mstransform --vis "$MMS" --outputvis "$OUT.mms" "${AVG[@]}" --nthreads "$n"; done
 
@@ -99,10 +99,10 @@ for t in chanaverage timeaverage hanning regrid_lsrk; do target "mst_${t}_1proc"
 target partition_2workers cp 1.3
 target partition_1worker cp 1.6
 target partition_2workers_flagbackup partition_2workers 1.1
-for w in 1 2; do
-  target "flagdata_clip_${w}worker" taql_read_flag_data_mms 0.8
-  target "flagdata_tfcrop_${w}worker" taql_read_flag_data_mms 2.0
-  target "flagdata_summary_${w}worker" taql_read_flag_data_mms 0.3
+for run in 1worker 2worker 1proc_2thread; do
+  target "flagdata_clip_$run" taql_read_flag_data_mms 0.8
+  target "flagdata_tfcrop_$run" taql_read_flag_data_mms 2.0
+  target "flagdata_summary_$run" taql_read_flag_data_mms 0.3
 done
 target io_floor_flag_data_mms taql_read_flag_data_mms 1.0
 ratio flagdata_tfcrop_1proc_2thread flagdata_tfcrop_1proc_1thread
