@@ -75,8 +75,14 @@ public sealed unsafe class CasaTable : IDisposable
     public long[] RowNumbers()
     {
         var rows = new long[NRow];
-        fixed (long* p = rows) Native.Check(Native.cs_table_rownumbers(H, p, rows.Length));
+        RowNumbers(0, rows);
         return rows;
+    }
+
+    /// <summary>The row numbers in the root table (a selection's rows in its MS) of rows [row0, row0 + dest.Length).</summary>
+    public void RowNumbers(long row0, Span<long> dest)
+    {
+        fixed (long* p = dest) Native.Check(Native.cs_table_rownumbers(H, row0, p, dest.Length));
     }
 
     public void Flush() => Native.Check(Native.cs_table_flush(H));

@@ -77,7 +77,7 @@ internal static unsafe partial class Native
     [LibraryImport(Lib)] internal static partial long cs_table_info(nint t, byte* buf, long len);
     [LibraryImport(Lib)] internal static partial long cs_table_parts(nint t, byte* buf, long len);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint cs_table_query(nint t, string command);
-    [LibraryImport(Lib)] internal static partial long cs_table_rownumbers(nint t, long* rows, long n);
+    [LibraryImport(Lib)] internal static partial long cs_table_rownumbers(nint t, long row0, long* rows, long n);
     [LibraryImport(Lib)] internal static partial int cs_table_add_rows(nint t, long n);
     [LibraryImport(Lib)] internal static partial int cs_table_remove_rows(nint t, long* rows, long n);
     [LibraryImport(Lib)] internal static partial int cs_table_copy_rows(nint dst, nint src, long dstStart, long srcStart, long n);

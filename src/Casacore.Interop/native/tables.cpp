@@ -175,11 +175,18 @@ SHIM_API void* cs_table_query(void* t, const char* command) {
 }
 
 // Row numbers of a (reference) table in its root table.
-SHIM_API int64_t cs_table_rownumbers(void* t, int64_t* out, int64_t n) {
+// Row numbers in the root table of rows [row0, row0 + n): a root table's rows are its own, so no vector of every row
+// is made for it (casacore's rowNumbers() would make one per call); a reference table's come from its own row list.
+SHIM_API int64_t cs_table_rownumbers(void* t, int64_t row0, int64_t* out, int64_t n) {
   return shim::guarded([&] {
-    const RowNumbers rows = T(t).rowNumbers();
-    if (static_cast<int64_t>(rows.size()) != n) throw std::runtime_error("row number buffer size mismatch");
-    for (int64_t i = 0; i < n; ++i) out[i] = static_cast<int64_t>(rows[i]);
+    const Table& table = T(t);
+    if (row0 < 0 || n < 0 || row0 + n > static_cast<int64_t>(table.nrow())) throw std::runtime_error("row range outside the table");
+    if (table.isRootTable()) {
+      for (int64_t i = 0; i < n; ++i) out[i] = row0 + i;
+      return n;
+    }
+    const RowNumbers rows = table.rowNumbers();
+    for (int64_t i = 0; i < n; ++i) out[i] = static_cast<int64_t>(rows[row0 + i]);
     return n;
   });
 }

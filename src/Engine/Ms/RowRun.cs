@@ -1,24 +1,45 @@
+using MmsMpi.Casacore;
+
 namespace MmsMpi.Ms;
 
 /// <summary>
 /// A run of consecutive input rows of one DDI: the unit of every bulk read and write (mstransform's chunks,
 /// flagdata's and applycal's blocks, the flag versions, the UVH5 export). Built here only, in the two forms the tasks
-/// have their rows in, and cut into chunks here only.
+/// have their rows in (a selection's, read in blocks, or a mask over every row), and cut into chunks here only.
 /// </summary>
 public readonly record struct RowRun(long Start, int Length, int Ddi)
 {
     /// <summary>Rows (table row numbers, in order) with the DDI of each, as runs of consecutive rows of one DDI.</summary>
-    public static List<RowRun> Consecutive(IReadOnlyList<long> rows, IReadOnlyList<int> ddi)
+    public static List<RowRun> Consecutive(ReadOnlySpan<long> rows, ReadOnlySpan<int> ddi)
     {
         var runs = new List<RowRun>();
-        for (int i = 0; i < rows.Count; i++)
+        Extend(runs, rows, ddi);
+        return runs;
+    }
+
+    /// <summary>Every row of a table (a selection: its rows in the MS) as runs, read in blocks (<see cref="RowBlocks"/>).</summary>
+    public static List<RowRun> Consecutive(CasaTable rows)
+    {
+        var runs = new List<RowRun>();
+        var numbers = new long[Math.Min(RowBlocks.Rows, rows.NRow)];
+        RowBlocks.Scan<int>(rows, "DATA_DESC_ID", (row0, ddi) =>
+        {
+            var block = numbers.AsSpan(0, ddi.Length);
+            rows.RowNumbers(row0, block);
+            Extend(runs, block, ddi);
+        });
+        return runs;
+    }
+
+    private static void Extend(List<RowRun> runs, ReadOnlySpan<long> rows, ReadOnlySpan<int> ddi)
+    {
+        for (int i = 0; i < rows.Length; i++)
         {
             if (runs.Count > 0 && runs[^1].Ddi == ddi[i] && runs[^1].Start + runs[^1].Length == rows[i])
                 runs[^1] = runs[^1] with { Length = runs[^1].Length + 1 };
             else
                 runs.Add(new RowRun(rows[i], 1, ddi[i]));
         }
-        return runs;
     }
 
     /// <summary>

@@ -57,8 +57,7 @@ public static class FlagVersions
             ms.CreateEmptyWithColumns(table, "FLAG", "FLAG_ROW");
             using var version = CasaTable.Open(table, writable: true);
             version.AddRows(ms.NRow);
-            var runs = RowRun.Consecutive(Enumerable.Range(0, (int)ms.NRow).Select(r => (long)r).ToArray(), ms.GetColumn<int>("DATA_DESC_ID"))
-                .Select(r => new CopyRun(r.Start, r.Length, 0)).ToList();
+            var runs = RowRun.Consecutive(ms).Select(r => new CopyRun(r.Start, r.Length, 0)).ToList();
             MsWriter.CopyRuns(ms, version, runs, 0, [VisSlice.Whole], [("FLAG", "FLAG"), ("FLAG_ROW", "FLAG_ROW")]);
         }
         catch

@@ -1,4 +1,5 @@
 using MmsMpi.Casacore;
+using MmsMpi.Ms;
 
 namespace MmsMpi.Runtime;
 
@@ -48,22 +49,21 @@ public static class MsStructure
             return new long[] { ncorr[pol], nchan[spw] };
         }).ToArray();
 
-        var ddi = where.Ints(ms, "", "DATA_DESC_ID");
-        where.InRange("main table", "DATA_DESC_ID", ddi, "DATA_DESCRIPTION", spwOfDdi.Length);
-        where.InRange("main table", "FIELD_ID", where.Ints(ms, "", "FIELD_ID"), "FIELD", rows["FIELD"]);
-        where.InRange("main table", "ANTENNA1", where.Ints(ms, "", "ANTENNA1"), "ANTENNA", rows["ANTENNA"]);
-        where.InRange("main table", "ANTENNA2", where.Ints(ms, "", "ANTENNA2"), "ANTENNA", rows["ANTENNA"]);
-        if (ms.HasColumn("OBSERVATION_ID"))
-            where.InRange("main table", "OBSERVATION_ID", where.Ints(ms, "", "OBSERVATION_ID"), "OBSERVATION", rows["OBSERVATION"]);
-        if (ms.HasColumn("STATE_ID") && where.Ints(ms, "", "STATE_ID") is var state && state.Any(s => s >= 0))
+        // The main table's columns are read in blocks (RowBlocks): no array of every row, whatever the MS's size.
+        where.InRange(ms, "DATA_DESC_ID", "DATA_DESCRIPTION", spwOfDdi.Length);
+        where.InRange(ms, "FIELD_ID", "FIELD", rows["FIELD"]);
+        where.InRange(ms, "ANTENNA1", "ANTENNA", rows["ANTENNA"]);
+        where.InRange(ms, "ANTENNA2", "ANTENNA", rows["ANTENNA"]);
+        if (ms.HasColumn("OBSERVATION_ID")) where.InRange(ms, "OBSERVATION_ID", "OBSERVATION", rows["OBSERVATION"]);
+        if (ms.HasColumn("STATE_ID") && where.Max(ms, "STATE_ID") >= 0)
         {
             // STATE_ID -1 means no state. An empty STATE means none recorded: DP3 (LOFAR) writes STATE_ID 0 with no STATE rows.
             long stateRows = SubtableRows(ms, "STATE", where);
-            if (stateRows > 0) where.InRange("main table", "STATE_ID", state, "STATE", stateRows, allowMinusOne: true);
+            if (stateRows > 0) where.InRange(ms, "STATE_ID", "STATE", stateRows, allowMinusOne: true);
         }
 
         var shaped = ShapedColumns.Where(c => ms.HasColumn(c) && ms.NRow > 0 && where.Read($"main table column {c}", () => ms.IsDefined(c, 0))).ToList();
-        if (shaped.Count > 0) CheckShapes(ms, shaped, ddi, shapes, where);
+        if (shaped.Count > 0) CheckShapes(ms, shaped, where.DdiEnds(ms), shapes, where);
     }
 
     /// <summary>
@@ -72,15 +72,15 @@ public static class MsStructure
     /// exact shape of the first and last row of each DDI. That catches any missing cell or cell of the wrong size; a cell
     /// of the right size with other axis lengths (e.g. [2, 128] for [4, 64]) is caught only at those rows.
     /// </summary>
-    private static void CheckShapes(CasaTable ms, IReadOnlyList<string> cols, int[] ddi, long[][] shapes, Where where)
+    private static void CheckShapes(CasaTable ms, IReadOnlyList<string> cols, IReadOnlyDictionary<int, (long First, long Last)> ddiEnds, long[][] shapes, Where where)
     {
         string AnyCol(Func<string, string> wrong) => "(" + string.Join(" || ", cols.Select(wrong)) + ")";
         // && and || stop early: shape() runs on the end rows only, on cells of the right size (so defined). Glish style
         // gives shape() in casacore's axis order [NUM_CORR, NUM_CHAN].
-        var wrong = Enumerable.Range(0, shapes.Length).Where(d => Array.IndexOf(ddi, d) >= 0).Select(d =>
+        var wrong = ddiEnds.Keys.Order().Select(d =>
         {
             var (ncorr, nchan) = (shapes[d][0], shapes[d][1]);
-            var ends = string.Join(" || ", new[] { Array.IndexOf(ddi, d), Array.LastIndexOf(ddi, d) }.Distinct().Select(r => $"rowid() == {r}"));
+            var ends = string.Join(" || ", new[] { ddiEnds[d].First, ddiEnds[d].Last }.Distinct().Select(r => $"rowid() == {r}"));
             return $"DATA_DESC_ID == {d} && ({AnyCol(c => $"nelements({c}) != {ncorr * nchan}")} "
                 + $"|| ({ends}) && {AnyCol(c => $"(ndim({c}) != 2 || any(shape({c}) != [{ncorr}, {nchan}]))")})";
         });
@@ -91,14 +91,16 @@ public static class MsStructure
         });
         foreach (long row in found)
         {
-            var need = shapes[ddi[row]];
+            var ddi = new int[1];
+            ms.GetColumn<int>("DATA_DESC_ID", row, 1, ddi);
+            var need = shapes[ddi[0]];
             foreach (var col in cols)
             {
                 var shape = where.Read($"main table column {col} row {row}", () => CellShape(ms, col, row));
                 if (shape is null)
-                    throw where.Malformed($"main table row {row} has no {col} cell (DATA_DESC_ID {ddi[row]} needs {Text(need)} = [NUM_CORR, NUM_CHAN])");
+                    throw where.Malformed($"main table row {row} has no {col} cell (DATA_DESC_ID {ddi[0]} needs {Text(need)} = [NUM_CORR, NUM_CHAN])");
                 if (!shape.SequenceEqual(need))
-                    throw where.Malformed($"main table row {row} has a {col} cell of shape {Text(shape)} but DATA_DESC_ID {ddi[row]} needs {Text(need)} = [NUM_CORR, NUM_CHAN]");
+                    throw where.Malformed($"main table row {row} has a {col} cell of shape {Text(shape)} but DATA_DESC_ID {ddi[0]} needs {Text(need)} = [NUM_CORR, NUM_CHAN]");
             }
         }
     }
@@ -140,25 +142,56 @@ public static class MsStructure
             catch (CasacoreException e) { throw new UserError($"'{Vis}' is unreadable: {Member}{what}: {e.Message.Split('\n')[0].Trim()}"); }
         }
 
-        /// <summary>A whole int column of the main table (subtable "") or of a subtable.</summary>
-        public int[] Ints(CasaTable ms, string subtable, string col)
+        /// <summary>A whole int column of a subtable.</summary>
+        public int[] Ints(CasaTable ms, string subtable, string col) => Read($"{subtable} column {col}", () =>
         {
-            var table = subtable == "" ? "main table" : subtable;
-            return Read($"{table} column {col}", () =>
-            {
-                using var sub = subtable == "" ? null : ms.OpenSubtable(subtable);
-                var t = sub ?? ms;
-                if (!t.HasColumn(col)) throw Malformed($"{table} has no column {col}");
-                return t.GetColumn<int>(col);
-            });
-        }
+            using var sub = ms.OpenSubtable(subtable);
+            if (!sub.HasColumn(col)) throw Malformed($"{subtable} has no column {col}");
+            return sub.GetColumn<int>(col);
+        });
 
-        /// <summary>Every value of an id column must be a row of the subtable it points into.</summary>
-        public void InRange(string table, string col, int[] ids, string target, long targetRows, bool allowMinusOne = false)
+        /// <summary>Every value of a subtable's id column must be a row of the subtable it points into.</summary>
+        public void InRange(string table, string col, int[] ids, string target, long targetRows)
         {
             for (int row = 0; row < ids.Length; row++)
-                if ((ids[row] < 0 || ids[row] >= targetRows) && !(allowMinusOne && ids[row] == -1))
-                    throw Malformed($"{table} row {row} has {col} {ids[row]} but {target} has {targetRows} row(s)");
+                if (ids[row] < 0 || ids[row] >= targetRows) throw OutOfRange(table, row, col, ids[row], target, targetRows);
         }
+
+        /// <summary>Every value of a main-table id column must be a row of the subtable it points into.</summary>
+        public void InRange(CasaTable ms, string col, string target, long targetRows, bool allowMinusOne = false) =>
+            ScanMain(ms, col, (row0, ids) =>
+            {
+                for (int i = 0; i < ids.Length; i++)
+                    if ((ids[i] < 0 || ids[i] >= targetRows) && !(allowMinusOne && ids[i] == -1))
+                        throw OutOfRange("main table", row0 + i, col, ids[i], target, targetRows);
+            });
+
+        public int Max(CasaTable ms, string col)
+        {
+            int max = int.MinValue;
+            ScanMain(ms, col, (_, ids) => { foreach (int id in ids) max = Math.Max(max, id); });
+            return max;
+        }
+
+        /// <summary>The first and last main-table row of each DDI present.</summary>
+        public Dictionary<int, (long First, long Last)> DdiEnds(CasaTable ms)
+        {
+            var ends = new Dictionary<int, (long First, long Last)>();
+            ScanMain(ms, "DATA_DESC_ID", (row0, ddi) =>
+            {
+                for (int i = 0; i < ddi.Length; i++)
+                    ends[ddi[i]] = ends.TryGetValue(ddi[i], out var e) ? (e.First, row0 + i) : (row0 + i, row0 + i);
+            });
+            return ends;
+        }
+
+        private void ScanMain(CasaTable ms, string col, RowBlocks.Visitor<int> visit)
+        {
+            if (!ms.HasColumn(col)) throw Malformed($"main table has no column {col}");
+            Read($"main table column {col}", () => { RowBlocks.Scan(ms, col, visit); return 0; });
+        }
+
+        private UserError OutOfRange(string table, long row, string col, int id, string target, long targetRows) =>
+            Malformed($"{table} row {row} has {col} {id} but {target} has {targetRows} row(s)");
     }
 }

@@ -24,10 +24,24 @@ public static class MultiMs
     {
         using var t = CasaTable.Open(subMs);
         var spwOf = t.SpwOfDdi();
-        var time = t.GetColumn<double>("TIME");
-        var spwsByScan = t.GetColumn<int>("SCAN_NUMBER").Zip(t.GetColumn<int>("DATA_DESC_ID")).GroupBy(x => x.First)
-            .ToDictionary(g => g.Key, g => (IReadOnlySet<int>)g.Select(x => spwOf[x.Second]).ToHashSet());
-        return new SubMsContents(Path.GetFileName(subMs), spwsByScan, time.Length > 0 ? time.Min() : 0, time.Length > 0 ? time.Max() : 0);
+        var spwsByScan = new Dictionary<int, HashSet<int>>();
+        var ddi = new int[Math.Min(RowBlocks.Rows, t.NRow)];
+        RowBlocks.Scan<int>(t, "SCAN_NUMBER", (row0, scans) =>
+        {
+            t.GetColumn<int>("DATA_DESC_ID", row0, scans.Length, ddi.AsSpan(0, scans.Length));
+            for (int i = 0; i < scans.Length; i++)
+            {
+                if (!spwsByScan.TryGetValue(scans[i], out var spws)) spwsByScan[scans[i]] = spws = [];
+                spws.Add(spwOf[ddi[i]]);
+            }
+        });
+        var (min, max) = (double.PositiveInfinity, double.NegativeInfinity);
+        RowBlocks.Scan<double>(t, "TIME", (_, time) =>
+        {
+            foreach (double x in time) (min, max) = (Math.Min(min, x), Math.Max(max, x));
+        });
+        return new SubMsContents(Path.GetFileName(subMs), spwsByScan.ToDictionary(kv => kv.Key, kv => (IReadOnlySet<int>)kv.Value),
+            t.NRow > 0 ? min : 0, t.NRow > 0 ? max : 0);
     }
 
     /// <summary>What a selection picks from an MS or MMS read as one: spws, scans, rows, the earliest time and its field.</summary>
@@ -36,10 +50,11 @@ public static class MultiMs
         using var t = CasaTable.Open(vis);
         using var sel = InputVis.Select(t, selection, requireRows: false);
         var spwOf = t.SpwOfDdi();
-        var time = sel.Rows.GetColumn<double>("TIME");
-        int first = time.Length > 0 ? Array.IndexOf(time, time.Min()) : -1;
-        return new SelectedData(sel.Rows.GetColumn<int>("DATA_DESC_ID").Select(d => spwOf[d]).ToHashSet(), sel.Rows.GetColumn<int>("SCAN_NUMBER").ToHashSet(),
-            time.Length, first >= 0 ? time[first] : 0, first >= 0 ? sel.Rows.GetColumn<int>("FIELD_ID")[first] : 0);
+        var (firstTime, first) = RowBlocks.Min(sel.Rows, "TIME");
+        var firstField = new int[1];
+        if (first >= 0) sel.Rows.GetColumn<int>("FIELD_ID", first, 1, firstField);
+        return new SelectedData(RowBlocks.Distinct(sel.Rows, "DATA_DESC_ID").Select(d => spwOf[d]).ToHashSet(), RowBlocks.Distinct(sel.Rows, "SCAN_NUMBER"),
+            sel.Rows.NRow, firstTime, firstField[0]);
     }
 }
 

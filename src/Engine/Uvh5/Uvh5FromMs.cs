@@ -38,7 +38,7 @@ public static class Uvh5FromMs
         var v = new float[2L * block * nf * np];
         var f = new sbyte[(long)block * nf * np];
         var w = new float[(long)block * nf * np];
-        bool spectrum = ms.HasColumn("WEIGHT_SPECTRUM") && l.Rows > 0 && ms.IsDefined("WEIGHT_SPECTRUM", 0);
+        bool spectrum = CellReads.Filled(ms, "WEIGHT_SPECTRUM", 0);
         var rows = new RowBuffers();
         var (gather, write) = (new Stopwatch(), new Stopwatch());
         for (int b0 = 0; b0 < l.NBlts; b0 += block)

@@ -30,7 +30,7 @@ public sealed record ApplyCalJob(string Ms, IReadOnlyList<ApplySpec> Tables, App
         var selection = CommandSelection.InThisMs(table, Selection, layout.Flags, "the selection");
         var ddi = table.GetColumn<int>("DATA_DESC_ID");
         bool newCorrected = Mode.WritesData() && !ScratchColumns.Filled(table, "CORRECTED_DATA");
-        bool weightSpectrum = table.HasColumn("WEIGHT_SPECTRUM") && table.NRow > 0 && table.IsDefined("WEIGHT_SPECTRUM", 0);
+        bool weightSpectrum = CellReads.Filled(table, "WEIGHT_SPECTRUM", 0);
         var columns = new CalColumns(Mode.WritesData(), Mode.WritesFlags(), calibrator.CalibratesWeights, newCorrected, weightSpectrum,
             table.HasColumn("SIGMA_SPECTRUM") && table.NRow > 0 && table.IsDefined("SIGMA_SPECTRUM", 0));
         var io = new CalBlockIo(table, layout, columns);

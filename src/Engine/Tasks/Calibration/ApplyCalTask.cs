@@ -40,7 +40,7 @@ public sealed class ApplyCalTask(TaskContext context, ApplyCalParams p) : InPlac
             if (!ms.HasColumn("DATA")) throw new UserError($"{p.Vis} has no DATA column to calibrate");
             var terms = CalibrationCheck.Terms(ms, _vis, _tables);
             _applied = terms.Select(t => (t.Name, t.Type)).ToList();
-            if (p.Mode.WritesData() && terms.Any(t => t.CalWt) && ms.HasColumn("WEIGHT_SPECTRUM") && ms.NRow > 0 && ms.IsDefined("WEIGHT_SPECTRUM", 0))
+            if (p.Mode.WritesData() && terms.Any(t => t.CalWt) && CellReads.Filled(ms, "WEIGHT_SPECTRUM", 0))
                 Logger.Info("Found valid WEIGHT_SPECTRUM, correcting it.");
             if (!p.Selection.IsEmpty) InputVis.Select(ms, p.Selection).Dispose();
             _targets = ms.Members();

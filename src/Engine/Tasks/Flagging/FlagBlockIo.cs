@@ -63,14 +63,12 @@ public sealed class FlagBlockIo(CasaTable table, MsFlagLayout layout, FlagNeeds 
     private void ReadWeights(IReadOnlyList<RowRun> runs, string kind, float[] dest, int nrow, int nchan, int ncorr)
     {
         string spectrum = kind + "_SPECTRUM";
-        if (table.HasColumn(spectrum) && table.NRow > 0 && table.IsDefined(spectrum, runs[0].Start)) ReadRuns(runs, spectrum, dest, nchan * ncorr);
+        if (CellReads.Filled(table, spectrum, runs[0].Start)) ReadRuns(runs, spectrum, dest, nchan * ncorr);
         else
         {
             var perRow = ChunkPool.Rent<float>(nrow * ncorr);
             ReadRuns(runs, kind, perRow, ncorr);
-            for (int r = 0; r < nrow; r++)
-                for (int c = 0; c < nchan; c++)
-                    for (int k = 0; k < ncorr; k++) dest[(r * nchan + c) * ncorr + k] = perRow[r * ncorr + k];
+            CellReads.RepeatOverChannels(perRow, dest, nrow, nchan, ncorr);
             ChunkPool.Return(perRow);
         }
         if (kind != "SIGMA") return;
@@ -87,10 +85,7 @@ public sealed class FlagBlockIo(CasaTable table, MsFlagLayout layout, FlagNeeds 
         var sources = FlagColumns.Sources(datacolumn);
         if (FlagColumns.IsFloat(datacolumn))
         {
-            var real = ChunkPool.Rent<float>(dest.Length);
-            ReadRuns(runs, sources[0], real, perRow);
-            FloatColumns.ToComplex(real, dest);
-            ChunkPool.Return(real);
+            CellReads.RealAsComplex(table, runs, sources[0], dest, perRow);
             return;
         }
         ReadRuns(runs, sources[0], dest, perRow);

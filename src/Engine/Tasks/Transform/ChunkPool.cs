@@ -9,7 +9,12 @@ namespace MmsMpi.Tasks.Transform;
 /// </summary>
 public static class ChunkPool
 {
-    private const int KeepPerLength = 8;
+    /// <summary>
+    /// Arrays kept per length and type: a chunk alone holds 11 int row arrays of one length (ANTENNA1 ... PROCESSOR_ID,
+    /// the written DATA_DESC_ID), and a few chunks are in flight; with 8 most came back to a full stack and every
+    /// chunk allocated new ones (a 4× MS allocated 16 MB more and peaked that much higher). The byte total bounds it.
+    /// </summary>
+    private const int KeepPerLength = 64;
     private const long KeepBytes = 192L << 20;
 
     private static readonly object Gate = new();

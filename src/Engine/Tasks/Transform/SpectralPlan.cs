@@ -115,7 +115,7 @@ public sealed class SpectralPlan
     /// <summary>Regrid plans per DDI from the grids entering the regrid, at the coordinator's reference epoch and direction.</summary>
     private Dictionary<int, RegridPlan> PlanRegrid(CasaTable input, CasaTable rows)
     {
-        double epoch = _o.RefEpoch ?? rows.GetColumn<double>("TIME").Min();
+        double epoch = _o.RefEpoch ?? RowBlocks.Min(rows, "TIME").Min;
         var firstField = new int[1];
         rows.GetColumn<int>("FIELD_ID", 0, 1, firstField);
         return RegridPlanner.Plan(input, _o, _info.Ddis.ToDictionary(kv => kv.Key, kv => (kv.Value.Freq, kv.Value.Width)), _layout.Ddis, firstField[0], epoch);

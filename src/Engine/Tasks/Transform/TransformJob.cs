@@ -32,9 +32,9 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
             var vis = columns.OutputFromInput.Where(kv => DataColumns.VisColumns.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
             if (vis.ContainsKey("LAG_DATA")) throw new UserError("mstransform does not transform LAG_DATA");
 
-            var rowNumbers = selection.Rows.RowNumbers();
             var plan = new SpectralPlan(input, selection.Rows, layout, Selection, selection, Options);
-            bool weightSpectrum = Options.UseWeightSpectrum || (input.HasColumn("WEIGHT_SPECTRUM") && input.IsDefined("WEIGHT_SPECTRUM", rowNumbers[0]));
+            var runs = RowRun.Consecutive(selection.Rows);
+            bool weightSpectrum = Options.UseWeightSpectrum || CellReads.Filled(input, "WEIGHT_SPECTRUM", runs[0].Start);
             long rows;
             (double Read, double Steps, double Write) busy;
             using (var output = MsWriter.CreateFresh(input, OutputPath, vis.Keys.Concat(weightSpectrum ? ["WEIGHT_SPECTRUM", "SIGMA_SPECTRUM"] : []),
@@ -47,7 +47,7 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
                     spectrum);
                 var writer = new VisWriter(output, weightSpectrum, plan.Reindex.Ddi);
                 var pipeline = new Pipeline(steps, writer);
-                pipeline.Run(reader.Read(RowRun.Consecutive(rowNumbers, selection.Rows.GetColumn<int>("DATA_DESC_ID"))), cancel);
+                pipeline.Run(reader.Read(runs), cancel);
                 rows = writer.Rows;
                 busy = pipeline.Busy;
             }
@@ -67,7 +67,7 @@ public sealed record TransformJob(string InputVis, string OutputPath, SelectionE
         var calibrator = new Calibrator(tables.Select(t => new JonesTerm(CalTable.Read(t.Table), t, ms)),
             ApplyMode.CalFlag, ms);
         bool weightSpectrum = spectrum is not null && input.NRow > 0 && input.IsDefined(spectrum, 0);
-        bool sigmaSpectrum = weightSpectrum && input.HasColumn("SIGMA_SPECTRUM") && input.IsDefined("SIGMA_SPECTRUM", 0);
+        bool sigmaSpectrum = weightSpectrum && CellReads.Filled(input, "SIGMA_SPECTRUM", 0);
         var sigmas = !calibrator.CalibratesWeights || !weightSpectrum ? CalibrateStep.SigmaSource.RowSigma
             : sigmaSpectrum ? CalibrateStep.SigmaSource.SigmaSpectrum : CalibrateStep.SigmaSource.RowSigmaWithWeightSpectrum;
         if (sigmas == CalibrateStep.SigmaSource.SigmaSpectrum) spectrum = "SIGMA_SPECTRUM";

@@ -4,17 +4,12 @@ using MmsMpi.Ms;
 namespace MmsMpi.Tasks.Transform;
 
 /// <summary>
-/// Single-dish FLOAT_DATA goes through the steps as complex values with a zero imaginary part (every step is linear
-/// in the data, so the real part is what a float pipeline would give) and is written back as its real part.
+/// Single-dish FLOAT_DATA goes through the steps as complex values (<see cref="CellReads.RealAsComplex"/>) and is
+/// written back as its real part.
 /// </summary>
 public static class FloatColumns
 {
     public static bool IsReal(string column) => column == "FLOAT_DATA";
-
-    public static void ToComplex(ReadOnlySpan<float> real, Span<ComplexF> vis)
-    {
-        for (int i = 0; i < real.Length; i++) vis[i] = new ComplexF(real[i], 0);
-    }
 
     public static void RealPart(ReadOnlySpan<ComplexF> vis, Span<float> real)
     {
@@ -60,32 +55,17 @@ public sealed class VisReader(CasaTable input, IReadOnlyDictionary<string, strin
         ReadRuns<float>(runs, "SIGMA", chunk.Sigma, ncorr, corrSlice);
         foreach (var (output, inputColumn) in visColumns)
         {
-            if (!FloatColumns.IsReal(inputColumn))
-            {
-                ReadRuns<ComplexF>(runs, inputColumn, chunk.Vis[output], nchan * ncorr, slice);
-                continue;
-            }
-            var real = ChunkPool.Rent<float>(nrow * nchan * ncorr);
-            ReadRuns<float>(runs, inputColumn, real, nchan * ncorr, slice);
-            FloatColumns.ToComplex(real, chunk.Vis[output]);
-            ChunkPool.Return(real);
+            if (FloatColumns.IsReal(inputColumn)) CellReads.RealAsComplex(input, runs, inputColumn, chunk.Vis[output], nchan * ncorr, slice);
+            else ReadRuns<ComplexF>(runs, inputColumn, chunk.Vis[output], nchan * ncorr, slice);
         }
         ReadRuns<bool>(runs, "FLAG", chunk.Flag, nchan * ncorr, slice);
         if (spectrumColumn is not null && input.IsDefined(spectrumColumn, runs[0].Start))
             ReadRuns<float>(runs, spectrumColumn, chunk.WeightSpectrum, nchan * ncorr, slice);
         else
-            BroadcastWeight(chunk);
+            CellReads.RepeatOverChannels(chunk.Weight, chunk.WeightSpectrum, nrow, nchan, ncorr);
         return chunk;
     }
 
     private void ReadRuns<T>(IReadOnlyList<RowRun> runs, string col, T[] dest, int perRow, CellSlice? slice) where T : unmanaged =>
         RunIo.Read(input, runs, col, dest, perRow, slice);
-
-    /// <summary>Without WEIGHT_SPECTRUM every channel carries its row's WEIGHT (as CASA fills it).</summary>
-    private static void BroadcastWeight(VisChunk c)
-    {
-        for (int r = 0; r < c.NRow; r++)
-            for (int ch = 0; ch < c.NChan; ch++)
-                c.Weight.AsSpan(r * c.NCorr, c.NCorr).CopyTo(c.WeightSpectrum.AsSpan((r * c.NChan + ch) * c.NCorr, c.NCorr));
-    }
 }
