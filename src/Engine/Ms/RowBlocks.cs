@@ -12,13 +12,13 @@ public static class RowBlocks
 
     public delegate void Visitor<T>(long row0, ReadOnlySpan<T> values);
 
-    public static void Scan<T>(CasaTable table, string column, Visitor<T> visit) where T : unmanaged
+    public static void Scan<T>(CasaTable table, string column, Visitor<T> visit, int blockRows = Rows) where T : unmanaged
     {
         long nrow = table.NRow;
-        var buffer = new T[(int)Math.Min(Rows, nrow)];
-        for (long row0 = 0; row0 < nrow; row0 += Rows)
+        var buffer = new T[(int)Math.Min(blockRows, nrow)];
+        for (long row0 = 0; row0 < nrow; row0 += blockRows)
         {
-            var block = buffer.AsSpan(0, (int)Math.Min(Rows, nrow - row0));
+            var block = buffer.AsSpan(0, (int)Math.Min(blockRows, nrow - row0));
             table.GetColumn(column, row0, block.Length, block);
             visit(row0, block);
         }

@@ -18,16 +18,16 @@ public readonly record struct RowRun(long Start, int Length, int Ddi)
     }
 
     /// <summary>Every row of a table (a selection: its rows in the MS) as runs, read in blocks (<see cref="RowBlocks"/>).</summary>
-    public static List<RowRun> Consecutive(CasaTable rows)
+    public static List<RowRun> Consecutive(CasaTable rows, int blockRows = RowBlocks.Rows)
     {
         var runs = new List<RowRun>();
-        var numbers = new long[Math.Min(RowBlocks.Rows, rows.NRow)];
+        var numbers = new long[Math.Min(blockRows, rows.NRow)];
         RowBlocks.Scan<int>(rows, "DATA_DESC_ID", (row0, ddi) =>
         {
             var block = numbers.AsSpan(0, ddi.Length);
             rows.RowNumbers(row0, block);
             Extend(runs, block, ddi);
-        });
+        }, blockRows);
         return runs;
     }
 
