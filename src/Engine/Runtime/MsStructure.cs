@@ -166,6 +166,7 @@ public static class MsStructure
                         throw OutOfRange("main table", row0 + i, col, ids[i], target, targetRows);
             });
 
+        /// <summary>The largest value of a main-table id column (int.MinValue in an empty table).</summary>
         public int Max(CasaTable ms, string col)
         {
             int max = int.MinValue;
