@@ -174,7 +174,6 @@ SHIM_API void* cs_table_query(void* t, const char* command) {
   return out;
 }
 
-// Row numbers of a (reference) table in its root table.
 // Row numbers in the root table of rows [row0, row0 + n): a root table's rows are its own, so no vector of every row
 // is made for it (casacore's rowNumbers() would make one per call); a reference table's come from its own row list.
 SHIM_API int64_t cs_table_rownumbers(void* t, int64_t row0, int64_t* out, int64_t n) {

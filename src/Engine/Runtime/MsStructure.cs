@@ -50,7 +50,8 @@ public static class MsStructure
         }).ToArray();
 
         // The main table's columns are read in blocks (RowBlocks): no array of every row, whatever the MS's size.
-        where.InRange(ms, "DATA_DESC_ID", "DATA_DESCRIPTION", spwOfDdi.Length);
+        var ddiEnds = where.DdiEnds(ms);
+        where.InRange(ddiEnds, spwOfDdi.Length);
         where.InRange(ms, "FIELD_ID", "FIELD", rows["FIELD"]);
         where.InRange(ms, "ANTENNA1", "ANTENNA", rows["ANTENNA"]);
         where.InRange(ms, "ANTENNA2", "ANTENNA", rows["ANTENNA"]);
@@ -63,7 +64,7 @@ public static class MsStructure
         }
 
         var shaped = ShapedColumns.Where(c => ms.HasColumn(c) && ms.NRow > 0 && where.Read($"main table column {c}", () => ms.IsDefined(c, 0))).ToList();
-        if (shaped.Count > 0) CheckShapes(ms, shaped, where.DdiEnds(ms), shapes, where);
+        if (shaped.Count > 0) CheckShapes(ms, shaped, ddiEnds, shapes, where);
     }
 
     /// <summary>
@@ -165,6 +166,15 @@ public static class MsStructure
                     if ((ids[i] < 0 || ids[i] >= targetRows) && !(allowMinusOne && ids[i] == -1))
                         throw OutOfRange("main table", row0 + i, col, ids[i], target, targetRows);
             });
+
+        /// <summary>Every DATA_DESC_ID must be a row of DATA_DESCRIPTION: checked on the DDIs present, naming the first bad row.</summary>
+        public void InRange(IReadOnlyDictionary<int, (long First, long Last)> ddiEnds, int ddRows)
+        {
+            var bad = ddiEnds.Where(kv => kv.Key < 0 || kv.Key >= ddRows).ToList();
+            if (bad.Count == 0) return;
+            var (ddi, (first, _)) = bad.MinBy(kv => kv.Value.First);
+            throw OutOfRange("main table", first, "DATA_DESC_ID", ddi, "DATA_DESCRIPTION", ddRows);
+        }
 
         /// <summary>The largest value of a main-table id column (int.MinValue in an empty table).</summary>
         public int Max(CasaTable ms, string col)
