@@ -194,6 +194,39 @@ public class FlagParsingTests
         Assert.That(flags.Count(f => f), Is.EqualTo(2), "nothing else on a clean, smooth plane");
     }
 
+    [TestCase(48, 32, 3.0, 0.0)]
+    [TestCase(256, 12, 4.0, 0.1)]
+    [TestCase(7, 40, 1.5, 0.3)]
+    [TestCase(64, 8, 1.5, 0.05)]
+    public void TfcropDeviationsSimdFlagAsTheScalarPath(int n0, int n1, double cutoff, double flagged)
+    {
+        Assume.That(System.Runtime.Intrinsics.X86.Avx2.IsSupported, "the Simd path needs AVX2");
+        var random = new Random(n0 * 100 + n1);
+        double Base(int i0) => 1 + 0.2 * Math.Sin(i0 / 9.0);
+        var plane = new float[n0 * n1];
+        var flags = new bool[plane.Length];
+        for (int i0 = 0; i0 < n0; i0++)
+            for (int i1 = 0; i1 < n1; i1++)
+            {
+                // noise on the fitted shape, spikes of every size (so that lanes converge after different rounds), flags,
+                // and in one column a value no deviation can be computed with (NaN: nothing flagged there)
+                int i = i0 * n1 + i1;
+                plane[i] = (float)(Base(i0) * (1 + 0.05 * (random.NextDouble() - 0.5)));
+                if (random.NextDouble() < 0.05) plane[i] *= (float)(1.2 + 4 * random.NextDouble());
+                flags[i] = random.NextDouble() < flagged;
+            }
+        plane[n0 / 2 * n1 + 1] = float.NaN;
+        var fit = Enumerable.Range(0, n0).Select(Base).ToArray();
+        var scalar = (bool[])flags.Clone();
+        TfcropFit.FlagDeviationsScalar(plane, scalar, n0, n1, 0, fit, cutoff);
+        var simd = (bool[])flags.Clone();
+        int done = TfcropFit.FlagDeviationsSimd(plane, simd, n0, n1, fit, cutoff);
+        TfcropFit.FlagDeviationsScalar(plane, simd, n0, n1, done, fit, cutoff);
+        Assert.That(done, Is.EqualTo(n1 - n1 % 4), "columns on the Simd path");
+        Assert.That(scalar.Count(f => f), Is.GreaterThan(flags.Count(f => f)), "the plane has deviations to flag");
+        Assert.That(simd, Is.EqualTo(scalar));
+    }
+
     [Test]
     public void PiecewisePolyFollowsTheShapeAndFillsGaps()
     {

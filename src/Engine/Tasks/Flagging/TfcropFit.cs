@@ -1,3 +1,9 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace MmsMpi.Tasks.Flagging;
 
 /// <summary>
@@ -19,11 +25,41 @@ public static class TfcropFit
     /// <param name="alongFrequency">true: the fit runs along frequency (average over time), else along time</param>
     /// <param name="poly">'poly' fit (else 'line')</param>
     /// <param name="windowStats">usewindowstats: none, sum, std or both, over windows of 2 × halfWin + 1 points</param>
-    public static void FitBaseAndFlag(float[] values, bool[] flags, int nChan, int nTime, bool alongFrequency, bool poly, int maxNPieces,
+    public static void FitBaseAndFlag(Span<float> values, Span<bool> flags, int nChan, int nTime, bool alongFrequency, bool poly, int maxNPieces,
         double cutoff, string windowStats = "none", int halfWin = 1)
     {
-        int n0 = alongFrequency ? nChan : nTime, n1 = alongFrequency ? nTime : nChan;
-        int At(int i0, int i1) => alongFrequency ? i0 * nTime + i1 : i1 * nTime + i0;
+        if (alongFrequency)
+        {
+            FitAndFlag(values, flags, nChan, nTime, poly, maxNPieces, cutoff, windowStats, halfWin);
+            return;
+        }
+        // Along time: the plane transposed to [time, chan], so that the fit axis is again the outer one.
+        int cells = nChan * nTime;
+        var plane = ArrayPool<float>.Shared.Rent(cells);
+        var planeFlags = ArrayPool<bool>.Shared.Rent(cells);
+        Transpose<float>(values, plane, nChan, nTime);
+        Transpose<bool>(flags, planeFlags, nChan, nTime);
+        FitAndFlag(plane.AsSpan(0, cells), planeFlags.AsSpan(0, cells), nTime, nChan, poly, maxNPieces, cutoff, windowStats, halfWin);
+        Transpose<bool>(planeFlags, flags, nTime, nChan);
+        ArrayPool<float>.Shared.Return(plane);
+        ArrayPool<bool>.Shared.Return(planeFlags);
+    }
+
+    /// <summary>to[j * rows + i] = from[i * columns + j] for a rows × columns matrix.</summary>
+    private static void Transpose<T>(ReadOnlySpan<T> from, Span<T> to, int rows, int columns)
+    {
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++)
+                to[j * rows + i] = from[i * columns + j];
+    }
+
+    /// <summary>
+    /// The plane as [i0 * n1 + i1], the fit along i0: the unflagged mean over i1 of each i0, its piecewise fit, then
+    /// per i1 the deviations from the fit flagged (<see cref="FlagDeviationsScalar"/>, four i1 at a time by
+    /// <see cref="FlagDeviationsSimd"/>).
+    /// </summary>
+    private static void FitAndFlag(ReadOnlySpan<float> plane, Span<bool> flags, int n0, int n1, bool poly, int maxNPieces, double cutoff, string windowStats, int halfWin)
+    {
         var average = new double[n0];
         var avgFlag = new bool[n0];
         for (int i0 = 0; i0 < n0; i0++)
@@ -31,21 +67,34 @@ public static class TfcropFit
             double sum = 0;
             int count = 0;
             for (int i1 = 0; i1 < n1; i1++)
-                if (!flags[At(i0, i1)]) { sum += values[At(i0, i1)]; count++; }
+                if (!flags[i0 * n1 + i1]) { sum += plane[i0 * n1 + i1]; count++; }
             average[i0] = count > 0 ? sum / count : 0;
             avgFlag[i0] = count == 0;
         }
         if (avgFlag.All(f => f)) return;
         var fit = poly ? PiecewisePoly(average, avgFlag, maxNPieces, 3) : PiecewisePoly(average, avgFlag, 1, 1);
+        // The sliding windows need each i1's normalized values and deviation: they run on the scalar path only.
+        int simd = windowStats == "none" ? FlagDeviationsSimd(plane, flags, n0, n1, fit, cutoff) : 0;
+        FlagDeviationsScalar(plane, flags, n0, n1, simd, fit, cutoff, windowStats, halfWin);
+    }
 
+    /// <summary>
+    /// Reference implementation, for each i1 from <paramref name="first"/>: the data divided by the fit, its RMS
+    /// deviation from 1 over the unflagged points, and the points beyond cutoff × that deviation flagged, iterated
+    /// (5 rounds at most, until the deviation changes by less than 0.1); then the sliding windows, if asked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // the hot loop of tfcrop: see Kernels/ComplexLanes
+    public static void FlagDeviationsScalar(ReadOnlySpan<float> plane, Span<bool> flags, int n0, int n1, int first, double[] fit, double cutoff,
+        string windowStats = "none", int halfWin = 1)
+    {
         var normalized = new double[n0];
         var mask = new bool[n0];
-        for (int i1 = 0; i1 < n1; i1++)
+        for (int i1 = first; i1 < n1; i1++)
         {
             for (int i0 = 0; i0 < n0; i0++)
             {
-                mask[i0] = flags[At(i0, i1)];
-                normalized[i0] = mask[i0] ? 0 : values[At(i0, i1)] / fit[i0];
+                mask[i0] = flags[i0 * n1 + i1];
+                normalized[i0] = mask[i0] ? 0 : plane[i0 * n1 + i1] / fit[i0];
             }
             double previous = 0, sd = 0;
             for (int round = 0; round < 5; round++)
@@ -58,8 +107,66 @@ public static class TfcropFit
             }
             if (windowStats != "none") FlagWindows(normalized, mask, cutoff * sd, windowStats, halfWin);
             for (int i0 = 0; i0 < n0; i0++)
-                if (mask[i0]) flags[At(i0, i1)] = true;
+                if (mask[i0]) flags[i0 * n1 + i1] = true;
         }
+    }
+
+    /// <summary>
+    /// AVX2 path of <see cref="FlagDeviationsScalar"/> without windows: four consecutive i1 side by side in the four
+    /// double lanes, each lane doing the scalar path's operations in its order (a flagged point adds +0.0 to the sums,
+    /// a lane that has converged keeps its deviation and mask), so the flags are the same bit for bit. Returns how
+    /// many i1 it did (a multiple of four; none without AVX2): the rest is left to the scalar path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // as the kernels: see Kernels/ComplexLanes
+    public static int FlagDeviationsSimd(ReadOnlySpan<float> plane, Span<bool> flags, int n0, int n1, double[] fit, double cutoff)
+    {
+        if (!Avx2.IsSupported || plane.Length < n0 * n1 || flags.Length < n0 * n1 || fit.Length < n0) return 0;
+        int whole = n1 - n1 % 4;
+        var lanes = ArrayPool<Vector256<double>>.Shared.Rent(2 * n0);
+        var normalized = lanes.AsSpan(0, n0);
+        var mask = lanes.AsSpan(n0, n0);
+        var one = Vector256.Create(1.0);
+        var limitFactor = Vector256.Create(cutoff);
+        var tolerance = Vector256.Create(0.1);
+        ref float p0 = ref MemoryMarshal.GetReference(plane);
+        ref byte f0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(flags));
+        for (int i1 = 0; i1 < whole; i1 += 4)
+        {
+            for (int i0 = 0; i0 < n0; i0++)
+            {
+                int at = i0 * n1 + i1;
+                var value = Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref p0, (nuint)at));
+                var flagBytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref f0, at))).AsByte();
+                var flagged = ~Vector256.Equals(Avx2.ConvertToVector256Int64(flagBytes), Vector256<long>.Zero).AsDouble();
+                mask[i0] = flagged;
+                normalized[i0] = Vector256.AndNot(value / Vector256.Create(fit[i0]), flagged);
+            }
+            Vector256<double> active = Vector256<double>.AllBitsSet, previous = Vector256<double>.Zero, sd = Vector256<double>.Zero;
+            for (int round = 0; round < 5 && !Vector256.EqualsAll(active.AsUInt64(), Vector256<ulong>.Zero); round++)
+            {
+                Vector256<double> sum = Vector256<double>.Zero, count = Vector256<double>.Zero;
+                for (int i0 = 0; i0 < n0; i0++)
+                {
+                    var d = normalized[i0] - one;
+                    sum += Vector256.AndNot(d * d, mask[i0]);
+                    count += Vector256.AndNot(one, mask[i0]);
+                }
+                sd = Vector256.ConditionalSelect(active, Avx.Sqrt(sum / Vector256.Max(one, count)), sd);
+                var limit = limitFactor * sd;
+                for (int i0 = 0; i0 < n0; i0++)
+                    mask[i0] |= Vector256.GreaterThan(Vector256.Abs(normalized[i0] - one), limit) & active;
+                active = Vector256.AndNot(active, Vector256.LessThan(Vector256.Abs(previous - sd), tolerance));
+                previous = sd;
+            }
+            for (int i0 = 0; i0 < n0; i0++)
+            {
+                uint bits = Vector256.ExtractMostSignificantBits(mask[i0]);
+                for (int lane = 0; lane < 4; lane++)
+                    if ((bits >> lane & 1) != 0) flags[i0 * n1 + i1 + lane] = true;
+            }
+        }
+        ArrayPool<Vector256<double>>.Shared.Return(lanes);
+        return whole;
     }
 
     /// <summary>
@@ -119,21 +226,27 @@ public static class TfcropFit
     }
 
     /// <summary>Zeros (no data) take the next non-zero value at the start, else the mean of the nearest non-zero neighbours.</summary>
+    /// <remarks>The left neighbour may be a zero filled just before; the right one is found once per run of zeros.</remarks>
     private static double[] FillEmpty(double[] data)
     {
         var t = (double[])data.Clone();
+        int left = -1, right = 0;
         for (int i = 0; i < t.Length; i++)
         {
-            if (t[i] != 0) continue;
-            int right = Array.FindIndex(t, i + 1, v => v != 0);
-            int left = i == 0 ? -1 : Array.FindLastIndex(t, i - 1, v => v != 0);
-            t[i] = (left, right) switch
+            if (t[i] == 0)
             {
-                (< 0, < 0) => 0,
-                (>= 0, < 0) => t[left],
-                (< 0, >= 0) => t[right],
-                _ => (t[left] + t[right]) / 2,
-            };
+                if (right <= i)
+                    for (right = i + 1; right < t.Length && t[right] == 0; right++) { }
+                bool hasRight = right < t.Length;
+                t[i] = (left, hasRight) switch
+                {
+                    (< 0, false) => 0,
+                    (>= 0, false) => t[left],
+                    (< 0, true) => t[right],
+                    _ => (t[left] + t[right]) / 2,
+                };
+            }
+            if (t[i] != 0) left = i;
         }
         return t;
     }
@@ -172,18 +285,17 @@ public static class TfcropFit
     private static void LeastSquares(double[] data, bool[] flag, int left, int right, double center, double scale, int deg, Span<double> coefficients)
     {
         int m = deg + 1;
-        Span<double> powerSums = stackalloc double[2 * deg + 1], momentSums = stackalloc double[m], powers = stackalloc double[2 * deg + 1];
-        powerSums.Clear();
-        momentSums.Clear();
+        // Σxᵏ for k ≤ 6 and Σxᵏy for k ≤ 3 (degree 3 at most), in locals: the powers as x·x·…, each sum point by point
+        // in index order. A lower degree uses the first of them, which are the same additions.
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, y0 = 0, y1 = 0, y2 = 0, y3 = 0;
         for (int i = left; i <= right; i++)
         {
             if (flag[i]) continue;
-            double x = (i - center) / scale;
-            powers[0] = 1;
-            for (int k = 1; k < powers.Length; k++) powers[k] = powers[k - 1] * x;
-            for (int k = 0; k < powers.Length; k++) powerSums[k] += powers[k];
-            for (int r = 0; r < m; r++) momentSums[r] += powers[r] * data[i];
+            double x1 = (i - center) / scale, x2 = x1 * x1, x3 = x2 * x1, x4 = x3 * x1, x5 = x4 * x1, x6 = x5 * x1, y = data[i];
+            (s0, s1, s2, s3, s4, s5, s6) = (s0 + 1, s1 + x1, s2 + x2, s3 + x3, s4 + x4, s5 + x5, s6 + x6);
+            (y0, y1, y2, y3) = (y0 + y, y1 + x1 * y, y2 + x2 * y, y3 + x3 * y);
         }
+        ReadOnlySpan<double> powerSums = [s0, s1, s2, s3, s4, s5, s6], momentSums = [y0, y1, y2, y3];
         Span<double> a = stackalloc double[m * (m + 1)];   // row r, column c at r * (m + 1) + c; column m is the right-hand side
         for (int r = 0; r < m; r++)
         {

@@ -103,6 +103,7 @@ public sealed record VisTerm(string Name, int[] Corrs, ComplexF[] Weights)
     }
 
     /// <summary>The value of this term for one cell's correlations (corr fastest, as stored).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // per cell and term (clip, tfcrop)
     public float Evaluate(VisFunction function, ReadOnlySpan<ComplexF> corrs)
     {
         var (re, im) = Combine(corrs);
@@ -110,6 +111,7 @@ public sealed record VisTerm(string Name, int[] Corrs, ComplexF[] Weights)
     }
 
     /// <summary>The complex combination of one cell's correlations (rflag works on it, without a function).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // per cell and term
     public (float Re, float Im) Combine(ReadOnlySpan<ComplexF> corrs)
     {
         if (Corrs.Length == 1) return (corrs[Corrs[0]].Re, corrs[Corrs[0]].Im);
