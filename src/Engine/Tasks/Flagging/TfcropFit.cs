@@ -60,8 +60,10 @@ public static class TfcropFit
     /// </summary>
     private static void FitAndFlag(ReadOnlySpan<float> plane, Span<bool> flags, int n0, int n1, bool poly, int maxNPieces, double cutoff, string windowStats, int halfWin)
     {
-        var average = new double[n0];
-        var avgFlag = new bool[n0];
+        var doubles = ArrayPool<double>.Shared.Rent(3 * n0);
+        var avgFlags = ArrayPool<bool>.Shared.Rent(n0);
+        Span<double> average = doubles.AsSpan(0, n0), fit = doubles.AsSpan(n0, n0), filled = doubles.AsSpan(2 * n0, n0);
+        var avgFlag = avgFlags.AsSpan(0, n0);
         for (int i0 = 0; i0 < n0; i0++)
         {
             double sum = 0;
@@ -71,11 +73,16 @@ public static class TfcropFit
             average[i0] = count > 0 ? sum / count : 0;
             avgFlag[i0] = count == 0;
         }
-        if (avgFlag.All(f => f)) return;
-        var fit = poly ? PiecewisePoly(average, avgFlag, maxNPieces, 3) : PiecewisePoly(average, avgFlag, 1, 1);
-        // The sliding windows need each i1's normalized values and deviation: they run on the scalar path only.
-        int simd = windowStats == "none" ? FlagDeviationsSimd(plane, flags, n0, n1, fit, cutoff) : 0;
-        FlagDeviationsScalar(plane, flags, n0, n1, simd, fit, cutoff, windowStats, halfWin);
+        if (avgFlag.IndexOf(false) >= 0)
+        {
+            if (poly) PiecewisePoly(average, avgFlag, maxNPieces, 3, fit, filled);
+            else PiecewisePoly(average, avgFlag, 1, 1, fit, filled);
+            // The sliding windows need each i1's normalized values and deviation: they run on the scalar path only.
+            int simd = windowStats == "none" ? FlagDeviationsSimd(plane, flags, n0, n1, fit, cutoff) : 0;
+            FlagDeviationsScalar(plane, flags, n0, n1, simd, fit, cutoff, windowStats, halfWin);
+        }
+        ArrayPool<double>.Shared.Return(doubles);
+        ArrayPool<bool>.Shared.Return(avgFlags);
     }
 
     /// <summary>
@@ -84,11 +91,14 @@ public static class TfcropFit
     /// (5 rounds at most, until the deviation changes by less than 0.1); then the sliding windows, if asked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // the hot loop of tfcrop: see Kernels/ComplexLanes
-    public static void FlagDeviationsScalar(ReadOnlySpan<float> plane, Span<bool> flags, int n0, int n1, int first, double[] fit, double cutoff,
+    public static void FlagDeviationsScalar(ReadOnlySpan<float> plane, Span<bool> flags, int n0, int n1, int first, ReadOnlySpan<double> fit, double cutoff,
         string windowStats = "none", int halfWin = 1)
     {
-        var normalized = new double[n0];
-        var mask = new bool[n0];
+        if (first >= n1) return;
+        var doubles = ArrayPool<double>.Shared.Rent(n0);
+        var bools = ArrayPool<bool>.Shared.Rent(n0);
+        Span<double> normalized = doubles.AsSpan(0, n0);
+        Span<bool> mask = bools.AsSpan(0, n0);
         for (int i1 = first; i1 < n1; i1++)
         {
             for (int i0 = 0; i0 < n0; i0++)
@@ -109,6 +119,8 @@ public static class TfcropFit
             for (int i0 = 0; i0 < n0; i0++)
                 if (mask[i0]) flags[i0 * n1 + i1] = true;
         }
+        ArrayPool<double>.Shared.Return(doubles);
+        ArrayPool<bool>.Shared.Return(bools);
     }
 
     /// <summary>
@@ -118,7 +130,7 @@ public static class TfcropFit
     /// many i1 it did (a multiple of four; none without AVX2): the rest is left to the scalar path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // as the kernels: see Kernels/ComplexLanes
-    public static int FlagDeviationsSimd(ReadOnlySpan<float> plane, Span<bool> flags, int n0, int n1, double[] fit, double cutoff)
+    public static int FlagDeviationsSimd(ReadOnlySpan<float> plane, Span<bool> flags, int n0, int n1, ReadOnlySpan<double> fit, double cutoff)
     {
         if (!Avx2.IsSupported || plane.Length < n0 * n1 || flags.Length < n0 * n1 || fit.Length < n0) return 0;
         int whole = n1 - n1 % 4;
@@ -173,7 +185,7 @@ public static class TfcropFit
     /// Sliding-window statistics (STEP 3C; they look at the values only, not at the flags): a point is flagged when the
     /// mean absolute deviation from 1 ('sum') or the RMS deviation ('std') of the window around it exceeds the limit.
     /// </summary>
-    private static void FlagWindows(double[] normalized, bool[] mask, double limit, string stats, int halfWin)
+    private static void FlagWindows(ReadOnlySpan<double> normalized, Span<bool> mask, double limit, string stats, int halfWin)
     {
         int width = 2 * halfWin + 1;
         for (int i0 = halfWin; i0 < normalized.Length - halfWin; i0++)
@@ -195,11 +207,19 @@ public static class TfcropFit
     /// </summary>
     public static double[] PiecewisePoly(double[] data, bool[] flag, int maxNPieces, int maxDeg)
     {
+        var fit = new double[data.Length];
+        PiecewisePoly(data, flag, maxNPieces, maxDeg, fit, new double[data.Length]);
+        return fit;
+    }
+
+    /// <summary><see cref="PiecewisePoly(double[], bool[], int, int)"/> into fit, with scratch space for the filled data (both of the data's length).</summary>
+    private static void PiecewisePoly(ReadOnlySpan<double> data, Span<bool> flag, int maxNPieces, int maxDeg, Span<double> fit, Span<double> t)
+    {
         int n = data.Length;
-        var t = FillEmpty(data);
+        FillEmpty(data, t);
         for (int i = 0; i < n; i++)
             if (t[i] == 0) flag[i] = true;
-        var fit = (double[])t.Clone();
+        t.CopyTo(fit);
         for (int round = 0; round < 5; round++)
         {
             int npieces = Math.Min(2 * round + 1, maxNPieces);
@@ -222,14 +242,13 @@ public static class TfcropFit
             for (int i = 0; i < n; i++)
                 if (t[i] - fit[i] > tol * sd) flag[i] = true;
         }
-        return fit;
     }
 
     /// <summary>Zeros (no data) take the next non-zero value at the start, else the mean of the nearest non-zero neighbours.</summary>
     /// <remarks>The left neighbour may be a zero filled just before; the right one is found once per run of zeros.</remarks>
-    private static double[] FillEmpty(double[] data)
+    private static void FillEmpty(ReadOnlySpan<double> data, Span<double> t)
     {
-        var t = (double[])data.Clone();
+        data.CopyTo(t);
         int left = -1, right = 0;
         for (int i = 0; i < t.Length; i++)
         {
@@ -248,11 +267,10 @@ public static class TfcropFit
             }
             if (t[i] != 0) left = i;
         }
-        return t;
     }
 
     /// <summary>Least-squares polynomial of degree deg through the unflagged points of [left, right] (a line when too few).</summary>
-    private static void FitPiece(double[] data, bool[] flag, double[] fit, int left, int right, int deg)
+    private static void FitPiece(ReadOnlySpan<double> data, ReadOnlySpan<bool> flag, Span<double> fit, int left, int right, int deg)
     {
         int count = 0;
         double sumY = 0;
@@ -282,7 +300,7 @@ public static class TfcropFit
     /// Σxᵏ and Σxᵏy, accumulated point by point in index order: the same additions as adding each point's terms to
     /// every matrix entry, without a matrix pass or an allocation per point.
     /// </summary>
-    private static void LeastSquares(double[] data, bool[] flag, int left, int right, double center, double scale, int deg, Span<double> coefficients)
+    private static void LeastSquares(ReadOnlySpan<double> data, ReadOnlySpan<bool> flag, int left, int right, double center, double scale, int deg, Span<double> coefficients)
     {
         int m = deg + 1;
         // Σxᵏ for k ≤ 6 and Σxᵏy for k ≤ 3 (degree 3 at most), in locals: the powers as x·x·…, each sum point by point
@@ -320,7 +338,7 @@ public static class TfcropFit
     }
 
     /// <summary>Root mean square deviation of the unflagged values from a constant reference (CASA's calcStd).</summary>
-    private static double Std(double[] v, bool[] flag, double reference)
+    private static double Std(ReadOnlySpan<double> v, ReadOnlySpan<bool> flag, double reference)
     {
         double sum = 0;
         int count = 0;
@@ -330,7 +348,7 @@ public static class TfcropFit
     }
 
     /// <summary>Root mean square deviation of the unflagged values from a reference per point.</summary>
-    private static double Std(double[] v, bool[] flag, double[] reference)
+    private static double Std(ReadOnlySpan<double> v, ReadOnlySpan<bool> flag, ReadOnlySpan<double> reference)
     {
         double sum = 0;
         int count = 0;
@@ -339,9 +357,12 @@ public static class TfcropFit
         return Math.Sqrt(sum / Math.Max(1, count));
     }
 
-    private static double Mean(double[] v, bool[] flag)
+    private static double Mean(ReadOnlySpan<double> v, ReadOnlySpan<bool> flag)
     {
-        var unflagged = v.Where((_, i) => !flag[i]).ToList();
-        return unflagged.Count > 0 ? unflagged.Average() : 0;
+        double sum = 0;
+        int count = 0;
+        for (int i = 0; i < v.Length; i++)
+            if (!flag[i]) { sum += v[i]; count++; }
+        return count > 0 ? sum / count : 0;
     }
 }
