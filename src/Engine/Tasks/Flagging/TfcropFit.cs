@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using MmsMpi.Kernels;
 
 namespace MmsMpi.Tasks.Flagging;
 
@@ -25,7 +26,7 @@ public static class TfcropFit
     /// <param name="alongFrequency">true: the fit runs along frequency (average over time), else along time</param>
     /// <param name="poly">'poly' fit (else 'line')</param>
     /// <param name="windowStats">usewindowstats: none, sum, std or both, over windows of 2 × halfWin + 1 points</param>
-    public static void FitBaseAndFlag(Span<float> values, Span<bool> flags, int nChan, int nTime, bool alongFrequency, bool poly, int maxNPieces,
+    public static void FitBaseAndFlag(ReadOnlySpan<float> values, Span<bool> flags, int nChan, int nTime, bool alongFrequency, bool poly, int maxNPieces,
         double cutoff, string windowStats = "none", int halfWin = 1)
     {
         if (alongFrequency)
@@ -141,15 +142,13 @@ public static class TfcropFit
         var limitFactor = Vector256.Create(cutoff);
         var tolerance = Vector256.Create(0.1);
         ref float p0 = ref MemoryMarshal.GetReference(plane);
-        ref byte f0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(flags));
         for (int i1 = 0; i1 < whole; i1 += 4)
         {
             for (int i0 = 0; i0 < n0; i0++)
             {
                 int at = i0 * n1 + i1;
                 var value = Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref p0, (nuint)at));
-                var flagBytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref f0, at))).AsByte();
-                var flagged = ~Vector256.Equals(Avx2.ConvertToVector256Int64(flagBytes), Vector256<long>.Zero).AsDouble();
+                var flagged = ~ComplexLanes.UnflaggedMask(ComplexLanes.FlagWord(flags, at)).AsDouble();
                 mask[i0] = flagged;
                 normalized[i0] = Vector256.AndNot(value / Vector256.Create(fit[i0]), flagged);
             }
@@ -170,12 +169,8 @@ public static class TfcropFit
                 active = Vector256.AndNot(active, Vector256.LessThan(Vector256.Abs(previous - sd), tolerance));
                 previous = sd;
             }
-            for (int i0 = 0; i0 < n0; i0++)
-            {
-                uint bits = Vector256.ExtractMostSignificantBits(mask[i0]);
-                for (int lane = 0; lane < 4; lane++)
-                    if ((bits >> lane & 1) != 0) flags[i0 * n1 + i1 + lane] = true;
-            }
+            // the mask holds the flags read, so storing it sets the new flags and leaves the others
+            for (int i0 = 0; i0 < n0; i0++) ComplexLanes.StoreFlagWord(ComplexLanes.ToFlagWord(mask[i0].AsSingle()), flags, i0 * n1 + i1);
         }
         ArrayPool<Vector256<double>>.Shared.Return(lanes);
         return whole;

@@ -61,7 +61,7 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
     /// theirs: two Stokes terms share correlations (I and Q both use XX and YY).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // per cell: see Kernels/ComplexLanes
-    private void Crop(FlagBlock block, int[] rows, int[] channels, VisTerm term, Span<float> values)
+    private void Crop(FlagBlock block, int[] rows, int[] channels, VisTerm term, ReadOnlySpan<float> values)
     {
         int nChan = channels.Length, nTime = rows.Length;
         var flags = _flags;
