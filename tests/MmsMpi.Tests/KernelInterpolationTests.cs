@@ -22,8 +22,8 @@ public class KernelInterpolationTests
 
     private static readonly Action<double[], ComplexF[], bool[], int, double[], ComplexF[], bool[]>[] LinearPaths =
     [
-        (a, b, c, d, e, f, g) => Interpolation.LinearScalar(a, b, c, d, e, f, g),
-        (a, b, c, d, e, f, g) => Interpolation.LinearSimd(a, b, c, d, e, f, g),
+        (a, b, c, d, e, f, g) => Interpolation.LinearScalar(new LinearStencil(a, e), b, c, d, f, g),
+        (a, b, c, d, e, f, g) => Interpolation.LinearSimd(new LinearStencil(a, e), b, c, d, f, g),
         Via(InterpolationMethod.Linear),
     ];
 

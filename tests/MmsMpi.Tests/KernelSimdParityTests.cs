@@ -196,8 +196,9 @@ public class KernelSimdParityTests
             int n = outFreq.Length * ncorr;
             var (v1, f1) = (new ComplexF[n], new bool[n]);
             var (v2, f2) = (new ComplexF[n], new bool[n]);
-            Interpolation.LinearScalar(inFreq, c.Vis, c.Flag, ncorr, outFreq, v1, f1);
-            Interpolation.LinearSimd(inFreq, c.Vis, c.Flag, ncorr, outFreq, v2, f2);
+            var stencil = new LinearStencil(inFreq, outFreq);
+            Interpolation.LinearScalar(stencil, c.Vis, c.Flag, ncorr, v1, f1);
+            Interpolation.LinearSimd(stencil, c.Vis, c.Flag, ncorr, v2, f2);
             string what = $"ncorr {ncorr} nin {nin} sorted {sorted}";
             Same(v2, v1, 0, what);
             Same(f2, f1, what);

@@ -40,7 +40,7 @@ public static class ChannelAverage
     }
 
     /// <summary>Reference implementation: the formulas of the class summary as straight loops.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void Scalar(ReadOnlySpan<ComplexF> vis, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight,
                               int nrow, int nchan, int ncorr, int chanbin,
                               Span<ComplexF> outVis, Span<bool> outFlag, Span<float> outWeight)
@@ -81,7 +81,7 @@ public static class ChannelAverage
     /// summation order (bit-identical results); ncorr = 1, 2 reassociate the sums. Other ncorr, or no AVX2, run
     /// <see cref="Scalar"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void Simd(ReadOnlySpan<ComplexF> vis, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight,
                             int nrow, int nchan, int ncorr, int chanbin,
                             Span<ComplexF> outVis, Span<bool> outFlag, Span<float> outWeight)
@@ -101,7 +101,7 @@ public static class ChannelAverage
             int e0 = (row * nchan + oc * chanbin) * ncorr;
             Vector256<float> unflVis = default, unflW = default, allVis = default, allW = default, any = default;
             int whole = binLen - binLen % Width;
-            if (whole < binLen)   // the partial group first: no call while the sums are live (they would be spilled)
+            if (whole < binLen)   // the partial group first (the order the summary gives)
             {
                 var (v, unflagged, w) = LoadPartial(visF, flag, weight, e0 + whole, binLen - whole);
                 Add(v, unflagged, w, ref unflVis, ref unflW, ref allVis, ref allW, ref any);

@@ -28,7 +28,7 @@ public static class ComplexMultiply
         for (int i = 0; i < vis.Length; i++) output[i] = Product(vis[i], factor[i]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void Simd(ReadOnlySpan<ComplexF> vis, ReadOnlySpan<ComplexF> factor, Span<ComplexF> output)
     {
         if (!IsAccelerated)

@@ -22,7 +22,7 @@ public static class Conjugate
         for (int i = 1; i < pairs.Length; i += 2) pairs[i] = -pairs[i];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void Simd(Span<float> pairs)
     {
         Check(pairs);

@@ -36,7 +36,7 @@ public static class Hanning
     public static bool IsAccelerated => Vector256.IsHardwareAccelerated;
 
     /// <summary>Reference implementation: the formulas of the class summary as straight loops.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void Scalar(ReadOnlySpan<ComplexF> vis, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight,
                               int nrow, int nchan, int ncorr,
                               Span<ComplexF> outVis, Span<bool> outFlag, Span<float> outWeight)
@@ -65,7 +65,7 @@ public static class Hanning
     /// (as floats), flags (as bytes) and weights are processed in full vectors for any ncorr, the remainders by the
     /// scalar formulas. Same operations in the same order as <see cref="Scalar"/>: results are bit-identical.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void Simd(ReadOnlySpan<ComplexF> vis, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight,
                             int nrow, int nchan, int ncorr,
                             Span<ComplexF> outVis, Span<bool> outFlag, Span<float> outWeight)

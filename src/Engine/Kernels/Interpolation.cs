@@ -18,10 +18,7 @@ public enum InterpolationMethod { Nearest, Linear, Cubic, Spline, FftShift }
 /// </summary>
 public static class Interpolation
 {
-    /// <summary>casacore's "only one channel involved" limit, numeric_limits&lt;double&gt;::epsilon().</summary>
-    private const double FracLimit = 2.220446049250313e-16;
-
-    /// <summary>Interpolates with <paramref name="method"/> (<see cref="Linear"/> vectorised, the others scalar).</summary>
+    /// <summary>Interpolates with <paramref name="method"/> (linear vectorised, the others scalar).</summary>
     public static void Run(InterpolationMethod method, ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis,
                            ReadOnlySpan<bool> inFlag, int ncorr, ReadOnlySpan<double> outFreq,
                            Span<ComplexF> outVis, Span<bool> outFlag)
@@ -37,34 +34,38 @@ public static class Interpolation
         }
     }
 
-    /// <summary>Runs <see cref="LinearSimd"/> where SIMD is accelerated, else <see cref="LinearScalar"/>.</summary>
+    /// <summary>Linear interpolation from one grid onto another: their <see cref="LinearStencil"/>, then the kernel.</summary>
     public static void Linear(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
-                              int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+                              int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag) =>
+        Linear(new LinearStencil(inFreq, outFreq), inVis, inFlag, ncorr, outVis, outFlag);
+
+    /// <summary>Runs <see cref="LinearSimd"/> where SIMD is accelerated, else <see cref="LinearScalar"/>.</summary>
+    public static void Linear(LinearStencil stencil, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
+                              int ncorr, Span<ComplexF> outVis, Span<bool> outFlag)
     {
-        if (Vector256.IsHardwareAccelerated) LinearSimd(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag);
-        else LinearScalar(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag);
+        if (Vector256.IsHardwareAccelerated) LinearSimd(stencil, inVis, inFlag, ncorr, outVis, outFlag);
+        else LinearScalar(stencil, inVis, inFlag, ncorr, outVis, outFlag);
     }
 
     /// <summary>
-    /// Linear interpolation, reference implementation: out = y1 + frac·(y2 − y1) with frac = (x − x1)/(x2 − x1)
-    /// (computed in double, applied in float), flagged if y1 or y2 is. As casacore, when frac ≤ ε or ≥ 1 − ε
-    /// only the nearer input is used (its value and flag alone); extrapolated outputs therefore take the edge value.
+    /// Linear interpolation, reference implementation: out = y1 + frac·(y2 − y1) with the stencil's inputs and
+    /// fraction (applied in float), flagged if y1 or y2 is, or if the output is extrapolated.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
-    public static void LinearScalar(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
-                                    int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // see ComplexLanes
+    public static void LinearScalar(LinearStencil stencil, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
+                                    int ncorr, Span<ComplexF> outVis, Span<bool> outFlag)
     {
-        if (Prologue(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag)) return;
-        int hint = 0;
-        for (int k = 0; k < outFreq.Length; k++)
+        if (Prologue(stencil.InputChannels, stencil.OutputChannels, inVis, inFlag, ncorr, outVis, outFlag)) return;
+        for (int k = 0; k < stencil.OutputChannels; k++)
         {
-            var (lo, hi, frac, outside) = LinearStencil(inFreq, outFreq[k], ref hint);
+            int lo = stencil.Lo[k], hi = stencil.Hi[k];
+            float frac = stencil.Frac[k];
             for (int corr = 0; corr < ncorr; corr++)
             {
                 var (y1, y2) = (inVis[lo * ncorr + corr], inVis[hi * ncorr + corr]);
                 outVis[k * ncorr + corr] = new ComplexF(y1.Re + frac * (y2.Re - y1.Re), y1.Im + frac * (y2.Im - y1.Im));
             }
-            PairFlags(inFlag, ncorr, lo, hi, outside, outFlag, k, 0);
+            PairFlags(inFlag, ncorr, lo, hi, stencil.Outside[k], outFlag, k, 0);
         }
     }
 
@@ -73,22 +74,39 @@ public static class Interpolation
     /// time, the rest (ncorr = 1, or odd ncorr) by the scalar formula, and the flags four bytes at a time. Same
     /// operations: bit-identical results.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
-    public static void LinearSimd(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
-                                  int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // see ComplexLanes
+    public static void LinearSimd(LinearStencil stencil, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
+                                  int ncorr, Span<ComplexF> outVis, Span<bool> outFlag)
     {
         if (!Vector256.IsHardwareAccelerated)
         {
-            LinearScalar(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag);
+            LinearScalar(stencil, inVis, inFlag, ncorr, outVis, outFlag);
             return;
         }
-        if (Prologue(inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag)) return;
+        if (Prologue(stencil.InputChannels, stencil.OutputChannels, inVis, inFlag, ncorr, outVis, outFlag)) return;
         ref float x = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<ComplexF, float>(inVis));
         ref float y = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<ComplexF, float>(outVis));
-        int len = 2 * ncorr, hint = 0;
-        for (int k = 0; k < outFreq.Length; k++)
+        int len = 2 * ncorr, nout = stencil.OutputChannels;
+        ReadOnlySpan<int> los = stencil.Lo.AsSpan(0, nout), his = stencil.Hi.AsSpan(0, nout);
+        ReadOnlySpan<float> fracs = stencil.Frac.AsSpan(0, nout);
+        ReadOnlySpan<bool> outsides = stencil.Outside.AsSpan(0, nout);
+        if (ncorr == 4)   // the common case as one vector and one flag word per channel: the general loop spills
         {
-            var (lo, hi, frac, outside) = LinearStencil(inFreq, outFreq[k], ref hint);
+            for (int k = 0; k < nout; k++)
+            {
+                int lo = los[k], hi = his[k];
+                var y1 = Vector256.LoadUnsafe(ref x, (nuint)(8 * lo));
+                (y1 + fracs[k] * (Vector256.LoadUnsafe(ref x, (nuint)(8 * hi)) - y1)).StoreUnsafe(ref y, (nuint)(8 * k));
+                ComplexLanes.StoreFlagWord(outsides[k] ? 0x01010101u : ComplexLanes.FlagWord(inFlag, 4 * lo) | ComplexLanes.FlagWord(inFlag, 4 * hi),
+                                           outFlag, 4 * k);
+            }
+            return;
+        }
+        for (int k = 0; k < nout; k++)
+        {
+            int lo = los[k], hi = his[k];
+            float frac = fracs[k];
+            bool outside = outsides[k];
             nuint a = (nuint)(lo * len), b = (nuint)(hi * len), o = (nuint)(k * len);
             nuint i = 0;
             for (; (int)i + Vector256<float>.Count <= len; i += (nuint)Vector256<float>.Count)
@@ -112,7 +130,7 @@ public static class Interpolation
                 ComplexLanes.StoreFlagWord(outside ? 0x01010101u : ComplexLanes.FlagWord(inFlag, lo * ncorr + corr) |
                                                                    ComplexLanes.FlagWord(inFlag, hi * ncorr + corr),
                                            outFlag, k * ncorr + corr);
-            PairFlags(inFlag, ncorr, lo, hi, outside, outFlag, k, corr);
+            if (corr < ncorr) PairFlags(inFlag, ncorr, lo, hi, outside, outFlag, k, corr);
         }
     }
 
@@ -120,7 +138,7 @@ public static class Interpolation
     /// Nearest neighbour (casacore nearestNeighbour): the closer of the bracketing pair, the lower one on a tie;
     /// its flag, or flagged when outside the input range (the value is then the edge channel's).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void Nearest(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
                                int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
     {
@@ -144,7 +162,7 @@ public static class Interpolation
     /// Scalar only. With 2 or 3 input channels, where casacore would read past its four points, this falls back to
     /// <see cref="Linear"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void Cubic(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
                              int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
     {
@@ -189,7 +207,7 @@ public static class Interpolation
     /// back-substitution loop stops before channel 1 (<c>i &gt; 1</c>) and so leaves that second derivative
     /// unsolved, this solves the whole tridiagonal system.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void Spline(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
                               int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
     {
@@ -220,7 +238,7 @@ public static class Interpolation
     /// The bracketing pair of <paramref name="x"/> and whether x lies outside the inputs (casacore's discard).
     /// <paramref name="hint"/> carries the previous search result so that ascending outputs cost O(1) each.
     /// </summary>
-    private static (int Lo, int Hi, bool Outside) Bracket(ReadOnlySpan<double> xin, double x, ref int hint)
+    internal static (int Lo, int Hi, bool Outside) Bracket(ReadOnlySpan<double> xin, double x, ref int hint)
     {
         int n = xin.Length;
         int where = LowerBound(xin, x, ref hint);
@@ -246,17 +264,8 @@ public static class Interpolation
         return hint = lo;
     }
 
-    /// <summary>The linear stencil of x: inputs lo, hi and frac, with lo = hi when only one input is involved.</summary>
-    private static (int Lo, int Hi, float Frac, bool Outside) LinearStencil(ReadOnlySpan<double> xin, double x, ref int hint)
-    {
-        var (lo, hi, outside) = Bracket(xin, x, ref hint);
-        double frac = (x - xin[lo]) / (xin[hi] - xin[lo]);
-        if (frac <= FracLimit) return (lo, lo, 0f, outside);
-        if (frac >= 1 - FracLimit) return (hi, hi, 0f, outside);
-        return (lo, hi, (float)frac, outside);
-    }
-
     /// <summary>Flags of output channel k from correlation <paramref name="from"/> on: outside, or either input flagged.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // a call in LinearSimd's loop put its locals on the stack
     private static void PairFlags(ReadOnlySpan<bool> inFlag, int ncorr, int lo, int hi, bool outside, Span<bool> outFlag, int k, int from)
     {
         for (int corr = from; corr < ncorr; corr++)
@@ -265,16 +274,58 @@ public static class Interpolation
 
     /// <summary>Checks shapes; with fewer than two inputs writes the constant, flagged output and returns true.</summary>
     private static bool Prologue(ReadOnlySpan<double> inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
-                                 int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+                                 int ncorr, ReadOnlySpan<double> outFreq, Span<ComplexF> outVis, Span<bool> outFlag) =>
+        Prologue(inFreq.Length, outFreq.Length, inVis, inFlag, ncorr, outVis, outFlag);
+
+    private static bool Prologue(int nin, int nout, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
+                                 int ncorr, Span<ComplexF> outVis, Span<bool> outFlag)
     {
         KernelArgs.Positive(("ncorr", ncorr));
-        KernelArgs.Cube("input", inFreq.Length * ncorr, inVis, inFlag, []);
-        KernelArgs.Cube("output", outFreq.Length * ncorr, outVis, outFlag, Span<float>.Empty);
-        if (inFreq.Length >= 2) return false;
-        for (int k = 0; k < outFreq.Length; k++)
+        KernelArgs.Cube("input", nin * ncorr, inVis, inFlag, []);
+        KernelArgs.Cube("output", nout * ncorr, outVis, outFlag, Span<float>.Empty);
+        if (nin >= 2) return false;
+        for (int k = 0; k < nout; k++)
         for (int corr = 0; corr < ncorr; corr++)
-            outVis[k * ncorr + corr] = inFreq.Length == 1 ? inVis[corr] : default;
-        outFlag[..(outFreq.Length * ncorr)].Fill(true);
+            outVis[k * ncorr + corr] = nin == 1 ? inVis[corr] : default;
+        outFlag[..(nout * ncorr)].Fill(true);
         return true;
+    }
+}
+
+/// <summary>
+/// Where each output channel of a linear interpolation takes its values from (casacore's rules, as
+/// <see cref="Interpolation.LinearScalar"/> documents): the bracketing inputs lo, hi, frac = (x − x_lo)/(x_hi − x_lo)
+/// computed in double and kept as float, lo = hi when frac ≤ ε or ≥ 1 − ε (only the nearer input is used, its value
+/// and flag alone; extrapolated outputs therefore take the edge value), and whether the output is extrapolated.
+/// It depends on the two grids only, so a regrid builds it once per timestamp and uses it for every baseline's row
+/// and every column: the search and the division in double were most of the kernel's time per row.
+/// </summary>
+public sealed class LinearStencil
+{
+    /// <summary>casacore's "only one channel involved" limit, numeric_limits&lt;double&gt;::epsilon().</summary>
+    private const double FracLimit = 2.220446049250313e-16;
+
+    public int InputChannels { get; }
+    public int OutputChannels { get; }
+    internal int[] Lo { get; }
+    internal int[] Hi { get; }
+    internal float[] Frac { get; }
+    internal bool[] Outside { get; }
+
+    /// <param name="inFreq">Ascending input channel frequencies.</param>
+    /// <param name="outFreq">Ascending output channel frequencies.</param>
+    public LinearStencil(ReadOnlySpan<double> inFreq, ReadOnlySpan<double> outFreq)
+    {
+        (InputChannels, OutputChannels) = (inFreq.Length, outFreq.Length);
+        int nout = inFreq.Length >= 2 ? outFreq.Length : 0;   // fewer than two inputs: the kernels' constant output
+        (Lo, Hi, Frac, Outside) = (new int[nout], new int[nout], new float[nout], new bool[nout]);
+        int hint = 0;
+        for (int k = 0; k < nout; k++)
+        {
+            var (lo, hi, outside) = Interpolation.Bracket(inFreq, outFreq[k], ref hint);
+            double frac = (outFreq[k] - inFreq[lo]) / (inFreq[hi] - inFreq[lo]);
+            Outside[k] = outside;
+            (Lo[k], Hi[k], Frac[k]) = frac <= FracLimit ? (lo, lo, 0f) : frac >= 1 - FracLimit ? (hi, hi, 0f) : (lo, hi, (float)frac);
+        }
     }
 }

@@ -126,7 +126,7 @@ public static class SpwCombine
     /// rows concatenated in slot order (<see cref="CombinePlan.SlotOffset"/>), the output is one row of
     /// <c>plan.ChanFreq.Length × ncorr</c>. Reference implementation of the class summary's formulas.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void Scalar(CombinePlan plan, ReadOnlySpan<ComplexF> vis, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight,
                               int ncorr, Span<ComplexF> outVis, Span<bool> outFlag, Span<float> outWeight)
     {
@@ -158,7 +158,7 @@ public static class SpwCombine
     /// contribution adding one vector with the flagged lanes masked off. Same operations in the same order as
     /// <see cref="Scalar"/>: bit-identical results.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void Simd(CombinePlan plan, ReadOnlySpan<ComplexF> vis, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight,
                             int ncorr, Span<ComplexF> outVis, Span<bool> outFlag, Span<float> outWeight)
     {

@@ -34,7 +34,7 @@ public static class TimeAverage
     /// <paramref name="sumWeight"/>, <paramref name="accFlag"/> true while all accumulated data is flagged);
     /// <paramref name="first"/> starts a new bin. Reference implementation, one element at a time.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void AccumulateScalar(ReadOnlySpan<ComplexF> vis, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight,
                                         Span<ComplexF> sumVis, Span<float> sumWeight, Span<bool> accFlag, bool first)
     {
@@ -48,7 +48,7 @@ public static class TimeAverage
     /// row of a bin, otherwise the three cases as lane masks (reset, add, skip) with the flags as a 4-byte word; the
     /// last ncell mod 4 elements go through the scalar rule. Bit-identical to the scalar path.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void AccumulateSimd(ReadOnlySpan<ComplexF> vis, ReadOnlySpan<bool> flag, ReadOnlySpan<float> weight,
                                       Span<ComplexF> sumVis, Span<float> sumWeight, Span<bool> accFlag, bool first)
     {
@@ -119,7 +119,7 @@ public static class TimeAverage
         FinishSimd(sumVis, sumWeight, accFlag, outVis, outFlag, outWeight);
 
     /// <summary>Normalises an accumulator: out = Σw·v / Σw (0 when Σw = 0), weight Σw, flag as accumulated. Reference implementation.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void FinishScalar(ReadOnlySpan<ComplexF> sumVis, ReadOnlySpan<float> sumWeight, ReadOnlySpan<bool> accFlag,
                                     Span<ComplexF> outVis, Span<bool> outFlag, Span<float> outWeight)
     {
@@ -128,7 +128,7 @@ public static class TimeAverage
     }
 
     /// <summary>AVX2 path of <see cref="FinishScalar"/>, four elements per step (the same IEEE divisions: bit-identical).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: see ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // optimised from the first call: see ComplexLanes
     public static void FinishSimd(ReadOnlySpan<ComplexF> sumVis, ReadOnlySpan<float> sumWeight, ReadOnlySpan<bool> accFlag,
                                   Span<ComplexF> outVis, Span<bool> outFlag, Span<float> outWeight)
     {

@@ -91,7 +91,7 @@ public static class TfcropFit
     /// deviation from 1 over the unflagged points, and the points beyond cutoff × that deviation flagged, iterated
     /// (5 rounds at most, until the deviation changes by less than 0.1); then the sliding windows, if asked.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // the hot loop of tfcrop: see Kernels/ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // the hot loop of tfcrop: see Kernels/ComplexLanes
     public static void FlagDeviationsScalar(ReadOnlySpan<float> plane, Span<bool> flags, int n0, int n1, int first, ReadOnlySpan<double> fit, double cutoff,
         string windowStats = "none", int halfWin = 1)
     {
@@ -130,7 +130,7 @@ public static class TfcropFit
     /// a lane that has converged keeps its deviation and mask), so the flags are the same bit for bit. Returns how
     /// many i1 it did (a multiple of four; none without AVX2): the rest is left to the scalar path.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // as the kernels: see Kernels/ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // as the kernels: see Kernels/ComplexLanes
     public static int FlagDeviationsSimd(ReadOnlySpan<float> plane, Span<bool> flags, int n0, int n1, ReadOnlySpan<double> fit, double cutoff)
     {
         if (!Avx2.IsSupported || plane.Length < n0 * n1 || flags.Length < n0 * n1 || fit.Length < n0) return 0;

@@ -37,6 +37,8 @@ public sealed record RegridPlan(double[] InFreq, FreqFrame InFrame, FreqFrame Ou
 public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVisStep
 {
     private readonly Dictionary<(int Ddi, double Time), double[]> _converted = [];
+    private (double[]? In, double[]? Out) _stencilGrids;   // the grids of _stencil (see Run)
+    private LinearStencil? _stencil;
     private readonly Dictionary<int, double[]> _fine = plans.Where(kv => kv.Value.Factor > 1 && !kv.Value.Preaverage)
         .ToDictionary(kv => kv.Key, kv => kv.Value.FineFreq);
 
@@ -135,26 +137,44 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
     }
 
     /// <summary>The kernel wants ascending frequencies: a descending spw is reversed, interpolated and reversed back.</summary>
-    private static void Interpolate(RegridPlan plan, double[] inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag, int ncorr,
+    private void Interpolate(RegridPlan plan, double[] inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag, int ncorr,
         double[] outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
     {
         bool inDesc = inFreq.Length > 1 && inFreq[^1] < inFreq[0];
         bool outDesc = outFreq.Length > 1 && outFreq[^1] < outFreq[0];
         if (!inDesc && !outDesc)
         {
-            Interpolation.Run(plan.Method, inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag);
+            Run(plan.Method, inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag);
             return;
         }
-        var f = inDesc ? inFreq.Reverse().ToArray() : inFreq;
         var v = inDesc ? ReverseChannels(inVis, ncorr) : inVis.ToArray();
         var fl = inDesc ? ReverseChannels(inFlag, ncorr) : inFlag.ToArray();
-        var of = outDesc ? outFreq.Reverse().ToArray() : outFreq;
         var ov = new ComplexF[outVis.Length];
         var ofl = new bool[outFlag.Length];
-        Interpolation.Run(plan.Method, f, v, fl, ncorr, of, ov, ofl);
+        Run(plan.Method, inFreq, v, fl, ncorr, outFreq, ov, ofl);
         (outDesc ? ReverseChannels<ComplexF>(ov, ncorr) : ov).CopyTo(outVis);
         (outDesc ? ReverseChannels<bool>(ofl, ncorr) : ofl).CopyTo(outFlag);
     }
+
+    /// <summary>
+    /// One row on the grids as given (reversed to ascending where they descend; the data already are). Linear
+    /// interpolation takes the stencil of the last pair of grids seen: the rows of one timestamp (every baseline)
+    /// and the weights share their grids, so it is built once per timestamp.
+    /// </summary>
+    private void Run(InterpolationMethod method, double[] inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag, int ncorr,
+        double[] outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+    {
+        if (method != InterpolationMethod.Linear)
+        {
+            Interpolation.Run(method, Ascending(inFreq), inVis, inFlag, ncorr, Ascending(outFreq), outVis, outFlag);
+            return;
+        }
+        if (!ReferenceEquals(inFreq, _stencilGrids.In) || !ReferenceEquals(outFreq, _stencilGrids.Out))
+            (_stencilGrids, _stencil) = ((inFreq, outFreq), new LinearStencil(Ascending(inFreq), Ascending(outFreq)));
+        Interpolation.Linear(_stencil!, inVis, inFlag, ncorr, outVis, outFlag);
+    }
+
+    private static double[] Ascending(double[] freq) => freq.Length > 1 && freq[^1] < freq[0] ? freq.Reverse().ToArray() : freq;
 
     private static T[] ReverseChannels<T>(ReadOnlySpan<T> cell, int ncorr)
     {

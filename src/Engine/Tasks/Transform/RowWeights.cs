@@ -22,7 +22,7 @@ public static class RowWeights
     }
 
     /// <summary>Reference implementation: per row and correlation, the sums over channels in channel order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // as the kernels: see Kernels/ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // as the kernels: see Kernels/ComplexLanes
     public static void FromSpectrumScalar(ReadOnlySpan<float> spectrum, ReadOnlySpan<bool> flag, int nrow, int nchan, int ncorr,
         Span<float> weight, Span<float> sigma)
     {
@@ -50,7 +50,7 @@ public static class RowWeights
     /// all-channel sum and, masked by its flags, to the unflagged sum (adding +0.0 for a flagged one leaves a sum that
     /// started at +0.0 unchanged, so the sums equal the scalar ones bit for bit).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // as the kernels: see Kernels/ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // as the kernels: see Kernels/ComplexLanes
     private static void FromSpectrum4(ReadOnlySpan<float> spectrum, ReadOnlySpan<bool> flag, int nrow, int nchan,
         Span<float> weight, Span<float> sigma)
     {
@@ -88,7 +88,7 @@ public static class RowWeights
     /// SIGMA_SPECTRUM from WEIGHT_SPECTRUM, element by element as <see cref="SigmaOf(float)"/>, eight at a time where
     /// the hardware allows (IEEE square root and division: the same values as the scalar rule).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // as the kernels: see Kernels/ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // as the kernels: see Kernels/ComplexLanes
     public static void SigmaOf(ReadOnlySpan<float> weight, Span<float> sigma)
     {
         int i = 0;

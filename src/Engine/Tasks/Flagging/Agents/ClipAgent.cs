@@ -15,7 +15,7 @@ public sealed class ClipAgent(ClipSpec spec, MsFlagLayout layout) : IFlagAgent
 
     public FlagNeeds Needs { get; } = FlagNeeds.Of([], [], [spec.DataColumn]);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // the per-cell loop of a whole pass (see Kernels/ComplexLanes)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // the per-cell loop of a whole pass (see Kernels/ComplexLanes)
     public void Process(FlagBlock block, BlockCells cells)
     {
         if (!_terms.TryGetValue(block.Pol, out var terms))

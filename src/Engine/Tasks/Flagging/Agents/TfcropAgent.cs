@@ -42,7 +42,7 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
     /// Every term's plane of values in one pass over the baseline's rows in storage order (each cell's correlations
     /// read once for all terms); plane k at [k * nChan * nTime + chan * nTime + time].
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // per cell: see Kernels/ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // per cell: see Kernels/ComplexLanes
     private void GatherValues(FlagBlock block, int[] rows, int[] channels, VisTerm[] terms)
     {
         int nChan = channels.Length, nTime = rows.Length, plane = nChan * nTime;
@@ -60,7 +60,7 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
     /// One term's plane cleaned and its flags set. The plane's flags are read here, after the terms before it set
     /// theirs: two Stokes terms share correlations (I and Q both use XX and YY).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // per cell: see Kernels/ComplexLanes
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // per cell: see Kernels/ComplexLanes
     private void Crop(FlagBlock block, int[] rows, int[] channels, VisTerm term, ReadOnlySpan<float> values)
     {
         int nChan = channels.Length, nTime = rows.Length;
