@@ -126,6 +126,51 @@ public class LocalClusterTests
         CalTesting.AssertSameMs(a, b);
     }
 
+    /// <summary>A job that reports the compute threads it was given, as seen from a thread it starts.</summary>
+    private sealed record ThreadsProbe(string Label) : Job
+    {
+        public override string Name => Label;
+
+        public override IReadOnlyList<string>? Holds => [$"/d/{Label}.ms"];
+
+        public override JobResult Run(CancellationToken cancel)
+        {
+            long threads = Task.Run(() => ComputeThreads.ForThisJob).Result;
+            Thread.Sleep(100);
+            return new JobResult(threads);
+        }
+    }
+
+    [Test]
+    public void AJobsComputeThreadsAreTheProcessThreadsSharedByTheJobsAtOnce()
+    {
+        long[] Given(int threads, int jobs) => new LocalCluster(threads)
+            .Run(Enumerable.Range(0, jobs).Select(i => (Job)new ThreadsProbe($"j{i}")).ToList(), (_, _) => { }, default)
+            .Select(r => r.Rows).ToArray();
+        Assert.That(Given(4, 1), Is.EqualTo(new long[] { 4 }), "a plain MS: one job, every thread");
+        Assert.That(Given(4, 2), Is.EqualTo(new long[] { 2, 2 }));
+        Assert.That(Given(3, 4), Is.EqualTo(new long[] { 1, 1, 1, 1 }));
+        Assert.That(ComputeThreads.ForThisJob, Is.EqualTo(1), "outside a job (and in an MPI worker's jobs)");
+    }
+
+    /// <summary>tfcrop crops a plain MS's baselines side by side on the job's threads: the flags of one thread.</summary>
+    [Test]
+    public void TfcropOnAPlainMsInThreeThreadsEqualsOneThread()
+    {
+        using var tmp = new TempDir();
+        string a = tmp.CopyOf(GeneratedData.SmallMs, "a.ms"), b = tmp.CopyOf(GeneratedData.SmallMs, "b.ms");
+        var lines = new List<string>();
+        foreach (var (ms, n) in new[] { (a, "1"), (b, "3") })
+        {
+            var flag = Proc.MmsMpi("flagdata", "--vis", ms, "--mode", "tfcrop", "--flagbackup", "false", "--nthreads", n);
+            Assert.That(flag.ExitCode, Is.EqualTo(0), flag.ToString());
+            lines.Add(flag.Stdout.Split('\n').Single(l => l.StartsWith("mode='tfcrop'")));
+        }
+        Assert.That(lines[0], Does.Not.Contain(": 0 cells flagged"), "tfcrop flags something here");
+        Assert.That(lines[1], Is.EqualTo(lines[0]), "the same counts");
+        CalTesting.AssertSameMs(a, b);
+    }
+
     [Test]
     public void AnMpiJobOfOneRankRunsTheJobsOnRankZero()
     {

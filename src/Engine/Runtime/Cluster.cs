@@ -65,7 +65,7 @@ public sealed class LocalCluster(int threads = 1) : ICluster
                 var meter = new RowMeter();
                 var thread = new Thread(() =>
                 {
-                    results[job] = JobRunner.RunSafely(jobs[job], cancel, meter);
+                    results[job] = ComputeThreads.With(Threads / slots, () => JobRunner.RunSafely(jobs[job], cancel, meter));
                     finished.Add(at);
                 }, JobStack) { Name = jobs[job].Name };
                 running[at] = (job, meter, thread);

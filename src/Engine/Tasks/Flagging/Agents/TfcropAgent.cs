@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using MmsMpi.Casacore;
+using MmsMpi.Runtime;
 
 namespace MmsMpi.Tasks.Flagging.Agents;
 
@@ -14,27 +16,56 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
 {
     private readonly CommandReport _report = new();
     private readonly Dictionary<int, VisTerm[]> _terms = [];
-    /// <summary>Planes of one baseline, value[term][chan, time] and one term's flags, reused from baseline to baseline.</summary>
-    private float[] _values = [];
-    private bool[] _flags = [];
+    /// <summary>Each baseline thread's planes and counts, kept from block to block.</summary>
+    private readonly ConcurrentBag<BaselineScratch> _scratch = [];
 
     public FlagNeeds Needs { get; } = FlagNeeds.Of(["ANTENNA1", "ANTENNA2"], ["TIME"], [spec.DataColumn], wholeScans: true);
 
+    /// <summary>
+    /// The block's baselines, side by side on the job's compute threads (<see cref="ComputeThreads"/>): a baseline's
+    /// planes, fits and flags touch only its own rows, so the flags are those of one thread.
+    /// </summary>
     public void Process(FlagBlock block, BlockCells cells)
     {
         if (!_terms.TryGetValue(block.Pol, out var terms))
             _terms[block.Pol] = terms = [.. spec.Expression.TermsFor(layout.PolCorrTypes[block.Pol])];
         var channels = Enumerable.Range(0, block.NChan).Where(c => cells.Channels[c]).ToArray();
         var corrs = Enumerable.Range(0, block.NCorr).Where(k => cells.Correlations[k]).ToArray();
-        foreach (var rows in ExtendAgent.Baselines(block, cells.Rows))
+        int selectedCorrs = corrs.Length;
+        var baselines = ExtendAgent.Baselines(block, cells.Rows).ToArray();
+        Parallel.For(0, baselines.Length, new ParallelOptions { MaxDegreeOfParallelism = ComputeThreads.ForThisJob },
+            () => _scratch.TryTake(out var s) ? s : new BaselineScratch(),
+            (b, _, scratch) =>
+            {
+                var rows = baselines[b];
+                int plane = channels.Length * rows.Length;
+                scratch.Reserve(terms.Length * plane, plane);
+                GatherValues(block, rows, channels, terms, scratch.Values);
+                for (int k = 0; k < terms.Length; k++)
+                    Crop(block, rows, channels, terms[k], scratch.Values.AsSpan(k * plane, plane), scratch.Flags, scratch.Report);
+                if (spec.ExtendFlags) ExtendRule.Apply(block, rows, channels, corrs, ExtendSpec.AfterTfcrop, scratch.Report);
+                scratch.Report.Selected += (long)rows.Length * channels.Length * selectedCorrs;
+                return scratch;
+            },
+            scratch =>
+            {
+                lock (_report) _report.Merge(scratch.Report);
+                scratch.Report = new CommandReport();
+                _scratch.Add(scratch);
+            });
+    }
+
+    /// <summary>One baseline thread's planes, value[term][chan, time] and one term's flags, and its counts.</summary>
+    private sealed class BaselineScratch
+    {
+        public float[] Values { get; private set; } = [];
+        public bool[] Flags { get; private set; } = [];
+        public CommandReport Report { get; set; } = new();
+
+        public void Reserve(int values, int flags)
         {
-            int plane = channels.Length * rows.Length;
-            if (_values.Length < terms.Length * plane) _values = new float[terms.Length * plane];
-            if (_flags.Length < plane) _flags = new bool[plane];
-            GatherValues(block, rows, channels, terms);
-            for (int k = 0; k < terms.Length; k++) Crop(block, rows, channels, terms[k], _values.AsSpan(k * plane, plane));
-            if (spec.ExtendFlags) ExtendRule.Apply(block, rows, channels, corrs, ExtendSpec.AfterTfcrop, _report);
-            _report.Selected += (long)rows.Length * channels.Length * cells.Correlations.Count(c => c);
+            if (Values.Length < values) Values = new float[values];
+            if (Flags.Length < flags) Flags = new bool[flags];
         }
     }
 
@@ -43,7 +74,7 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
     /// read once for all terms); plane k at [k * nChan * nTime + chan * nTime + time].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // per cell: see Kernels/ComplexLanes
-    private void GatherValues(FlagBlock block, int[] rows, int[] channels, VisTerm[] terms)
+    private void GatherValues(FlagBlock block, int[] rows, int[] channels, VisTerm[] terms, float[] values)
     {
         int nChan = channels.Length, nTime = rows.Length, plane = nChan * nTime;
         var vis = block.Vis[spec.DataColumn];
@@ -52,7 +83,7 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
             for (int c = 0; c < nChan; c++)
             {
                 var cell = new ReadOnlySpan<ComplexF>(vis, block.Index(rows[t], channels[c], 0), block.NCorr);
-                for (int k = 0; k < terms.Length; k++) _values[k * plane + c * nTime + t] = terms[k].Evaluate(function, cell);
+                for (int k = 0; k < terms.Length; k++) values[k * plane + c * nTime + t] = terms[k].Evaluate(function, cell);
             }
     }
 
@@ -61,10 +92,9 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
     /// theirs: two Stokes terms share correlations (I and Q both use XX and YY).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // per cell: see Kernels/ComplexLanes
-    private void Crop(FlagBlock block, int[] rows, int[] channels, VisTerm term, ReadOnlySpan<float> values)
+    private void Crop(FlagBlock block, int[] rows, int[] channels, VisTerm term, ReadOnlySpan<float> values, bool[] flags, CommandReport report)
     {
         int nChan = channels.Length, nTime = rows.Length;
-        var flags = _flags;
         for (int t = 0; t < nTime; t++)
             for (int c = 0; c < nChan; c++)
                 flags[c * nTime + t] = AnyFlagged(block, rows[t], channels[c], term.Corrs);
@@ -74,7 +104,7 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
         for (int t = 0; t < nTime; t++)
             for (int c = 0; c < nChan; c++)
                 if (flags[c * nTime + t])
-                    foreach (int k in term.Corrs) block.Set(rows[t], channels[c], k, true, _report);
+                    foreach (int k in term.Corrs) block.Set(rows[t], channels[c], k, true, report);
     }
 
     /// <summary>The fit directions in order: true = along frequency (with freqfit), false = along time (with timefit).</summary>
