@@ -43,13 +43,7 @@ public sealed class RflagHistogram
     }
 
     /// <summary>The median, the mean of the two middle values for an even count (0 for none).</summary>
-    public static double Median(double[] values)
-    {
-        if (values.Length == 0) return 0;
-        var sorted = values.Order().ToArray();
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-    }
+    public static double Median(double[] values) => values.Length == 0 ? 0 : OrderStatistics.MedianInPlace(values.ToArray());
 }
 
 /// <summary>The two statistics of one chunk or (field, spw): time (local RMS) and frequency (deviation from the spectrum's median).</summary>

@@ -170,9 +170,6 @@ internal sealed class RflagPlane
             double v = values[at] - offset;
             scratch[n++] = absolute ? Math.Abs(v) : v;
         }
-        if (n == 0) return double.NaN;
-        var span = scratch.AsSpan(0, n);
-        span.Sort();
-        return n % 2 == 1 ? span[n / 2] : 0.5 * (span[n / 2 - 1] + span[n / 2]);
+        return n == 0 ? double.NaN : OrderStatistics.MedianInPlace(scratch.AsSpan(0, n));
     }
 }
