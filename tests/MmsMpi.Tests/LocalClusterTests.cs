@@ -153,20 +153,21 @@ public class LocalClusterTests
         Assert.That(ComputeThreads.ForThisJob, Is.EqualTo(1), "outside a job (and in an MPI worker's jobs)");
     }
 
-    /// <summary>tfcrop crops a plain MS's baselines side by side on the job's threads: the flags of one thread.</summary>
-    [Test]
-    public void TfcropOnAPlainMsInThreeThreadsEqualsOneThread()
+    /// <summary>tfcrop and rflag take a plain MS's baselines side by side on the job's threads: the flags of one thread.</summary>
+    [TestCase("tfcrop")]
+    [TestCase("rflag")]
+    public void FlaggingAPlainMsInThreeThreadsEqualsOneThread(string mode)
     {
         using var tmp = new TempDir();
         string a = tmp.CopyOf(GeneratedData.SmallMs, "a.ms"), b = tmp.CopyOf(GeneratedData.SmallMs, "b.ms");
         var lines = new List<string>();
         foreach (var (ms, n) in new[] { (a, "1"), (b, "3") })
         {
-            var flag = Proc.MmsMpi("flagdata", "--vis", ms, "--mode", "tfcrop", "--flagbackup", "false", "--nthreads", n);
+            var flag = Proc.MmsMpi("flagdata", "--vis", ms, "--mode", mode, "--flagbackup", "false", "--nthreads", n);
             Assert.That(flag.ExitCode, Is.EqualTo(0), flag.ToString());
-            lines.Add(flag.Stdout.Split('\n').Single(l => l.StartsWith("mode='tfcrop'")));
+            lines.Add(flag.Stdout.Split('\n').Single(l => l.StartsWith($"mode='{mode}'")));
         }
-        Assert.That(lines[0], Does.Not.Contain(": 0 cells flagged"), "tfcrop flags something here");
+        Assert.That(lines[0], Does.Not.Contain(": 0 cells flagged"), $"{mode} flags something here");
         Assert.That(lines[1], Is.EqualTo(lines[0]), "the same counts");
         CalTesting.AssertSameMs(a, b);
     }

@@ -1,3 +1,5 @@
+using MmsMpi.Runtime;
+
 namespace MmsMpi.Tasks.Flagging.Agents;
 
 /// <summary>
@@ -22,7 +24,7 @@ public sealed class RflagAgent(RflagSpec spec, MsFlagLayout layout, bool calcula
     public void Process(FlagBlock block, BlockCells cells)
     {
         if (cells.Rows.Length == 0) return;
-        var (channels, planes, baselines) = Planes(block, cells, spec, layout, _terms);
+        var (channels, planes, baselines) = Planes(block, cells, spec, layout, _terms, spreads: !calculate);
         int field = block.Ints["FIELD_ID"][cells.Rows[0]];
         double? timeDev = spec.TimeDev.For(field, block.Spw), freqDev = spec.FreqDev.For(field, block.Spw);
         if (calculate)
@@ -56,16 +58,25 @@ public sealed class RflagAgent(RflagSpec spec, MsFlagLayout layout, bool calcula
 
     public CommandReport Report() => _report;
 
-    /// <summary>The block's selected channels and, per baseline (rows in time order), its plane.</summary>
+    /// <summary>
+    /// The block's selected channels and, per baseline (rows in time order), its plane with its statistics computed
+    /// (with the spectra's spreads when it will flag): the baselines side by side on the job's compute threads.
+    /// </summary>
     internal static (int[] Channels, List<RflagPlane> Planes, List<int[]> Baselines) Planes(FlagBlock block, BlockCells cells, RflagSpec spec,
-        MsFlagLayout layout, Dictionary<int, IReadOnlyList<VisTerm>> terms)
+        MsFlagLayout layout, Dictionary<int, IReadOnlyList<VisTerm>> terms, bool spreads)
     {
         if (!terms.TryGetValue(block.Pol, out var products))
             terms[block.Pol] = products = spec.Expression.TermsFor(layout.PolCorrTypes[block.Pol]);
         var channels = Enumerable.Range(0, block.NChan).Where(c => cells.Channels[c]).ToArray();
         var baselines = ExtendAgent.Baselines(block, cells.Rows).ToList();
         var vis = block.Vis[spec.DataColumn];
-        return (channels, baselines.Select(rows => new RflagPlane(block, rows, channels, products, vis, spec.WinSize)).ToList(), baselines);
+        var planes = new RflagPlane[baselines.Count];
+        Parallel.For(0, planes.Length, new ParallelOptions { MaxDegreeOfParallelism = ComputeThreads.ForThisJob }, b =>
+        {
+            planes[b] = new RflagPlane(block, baselines[b], channels, products, vis, spec.WinSize);
+            planes[b].ComputeStatistics(spreads);
+        });
+        return (channels, [.. planes], baselines);
     }
 
     internal static void Accumulate(IEnumerable<RflagPlane> planes, RflagStats stats, RflagSpec spec, bool time, bool freq)
@@ -105,7 +116,7 @@ public sealed class RflagSweepAgent(RflagSpec spec, MsFlagLayout layout) : IFlag
     public void Process(FlagBlock block, BlockCells cells)
     {
         if (cells.Rows.Length == 0) return;
-        var (channels, planes, _) = RflagAgent.Planes(block, cells, spec, layout, _terms);
+        var (channels, planes, _) = RflagAgent.Planes(block, cells, spec, layout, _terms, spreads: false);
         int field = block.Ints["FIELD_ID"][cells.Rows[0]];
         var stats = RflagAgent.At(_chunks, RflagAgent.ChunkKey(block, cells), channels.Length);
         RflagAgent.Accumulate(planes, stats, spec, spec.TimeDev.For(field, block.Spw) is null, spec.FreqDev.For(field, block.Spw) is null);

@@ -39,6 +39,17 @@ internal sealed class RflagPlane
 
     private int At(int p, int t, int c) => (p * _nt + t) * _nc + c;
 
+    /// <summary>
+    /// Computes the windows' RMS and the spectra's medians now (and their spreads, which only flagging uses), so
+    /// that the planes of a block can do it side by side before their statistics are added up in order.
+    /// </summary>
+    public void ComputeStatistics(bool spreads)
+    {
+        Rms();
+        if (spreads) Spreads();
+        else Medians();
+    }
+
     /// <summary>Time direction: each central window's RMS of Re and Im (population variances), per channel and product.</summary>
     public void AccumulateTime(RflagHistogram h)
     {
