@@ -31,7 +31,6 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
             _terms[block.Pol] = terms = [.. spec.Expression.TermsFor(layout.PolCorrTypes[block.Pol])];
         var channels = Enumerable.Range(0, block.NChan).Where(c => cells.Channels[c]).ToArray();
         var corrs = Enumerable.Range(0, block.NCorr).Where(k => cells.Correlations[k]).ToArray();
-        int selectedCorrs = corrs.Length;
         var baselines = ExtendAgent.Baselines(block, cells.Rows).ToArray();
         Parallel.For(0, baselines.Length, new ParallelOptions { MaxDegreeOfParallelism = ComputeThreads.ForThisJob },
             () => _scratch.TryTake(out var s) ? s : new BaselineScratch(),
@@ -44,7 +43,7 @@ public sealed class TfcropAgent(TfcropSpec spec, MsFlagLayout layout) : IFlagAge
                 for (int k = 0; k < terms.Length; k++)
                     Crop(block, rows, channels, terms[k], scratch.Values.AsSpan(k * plane, plane), scratch.Flags, scratch.Report);
                 if (spec.ExtendFlags) ExtendRule.Apply(block, rows, channels, corrs, ExtendSpec.AfterTfcrop, scratch.Report);
-                scratch.Report.Selected += (long)rows.Length * channels.Length * selectedCorrs;
+                scratch.Report.Selected += (long)rows.Length * channels.Length * corrs.Length;
                 return scratch;
             },
             scratch =>
