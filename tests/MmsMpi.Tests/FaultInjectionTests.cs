@@ -7,7 +7,7 @@ namespace MmsMpi.Tests;
 
 /// <summary>
 /// Faults in the middle of a run of partition, mstransform and flagdata, in one process and under mpiexec
-/// (scripts/run-mpi.sh -n 3): SIGINT and SIGTERM once a job has finished, kill -9 of a worker rank and of rank 0, a
+/// (scripts/run-mpi.sh; -n 2 for the signals, -n 3 otherwise): SIGINT and SIGTERM once a job has finished, kill -9 of a worker rank and of rank 0, a
 /// filesystem that fills up, two flagdata writers at once. Each time: the exit code, nothing at the final name, the
 /// input untouched (flagdata writes in place), and --resume finishing to exactly what an uninterrupted run gives
 /// (row counts, DATA and FLAG of every sub-MS, read with python-casacore).
@@ -145,10 +145,12 @@ public class FaultInjectionTests
         string target = Target(task, tmp);
         var args = Args(task, target);
         ProcResult stopped;
-        using (var run = Running.Start(mpi, args))
+        // Under mpiexec one worker (2 ranks), so the jobs run one after another: applycal's jobs take ~0.1 s each, and
+        // with two workers a busy machine once let the rest finish before the signal arrived.
+        using (var run = Running.Start(mpi, args, ranks: 2))
         {
             run.WaitForAJob();
-            Ok(Proc.Run("kill", [$"-{signal}", run.Pid.ToString()]));
+            Assert.That(Kill(run.Pid, signal == "INT" ? 2 : 15), Is.EqualTo(0), "kill(2)");
             stopped = run.WaitForExit();
         }
         using (Assert.EnterMultipleScope())
@@ -478,6 +480,10 @@ public class FaultInjectionTests
     }
 
     /// <summary>A CLI run in the background (one process, or run-mpi.sh -n 3) whose stderr is watched for finished jobs.</summary>
+    /// <summary>kill(2) at once: spawning kill(1) is slower on a busy machine, and a fast run may finish meanwhile.</summary>
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     private sealed class Running : IDisposable
     {
         private readonly Process _process;
@@ -491,7 +497,7 @@ public class FaultInjectionTests
 
         public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
-        public static Running Start(bool mpi, string[] args)
+        public static Running Start(bool mpi, string[] args, int ranks = 3)
         {
             // A test run started in the background (CI, `scripts/test.sh &`) has SIGINT ignored, and a program keeps
             // an ignored SIGINT ignored (so does MmsMpi, as a Unix program should): restore its default before the exec,
@@ -503,7 +509,7 @@ public class FaultInjectionTests
             psi.ArgumentList.Add("-c");
             psi.ArgumentList.Add("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])");
             psi.ArgumentList.Add(mpi ? Repo.Script("run-mpi.sh") : "dotnet");
-            foreach (var a in mpi ? ["-n", "3", .. args] : new[] { Repo.MmsMpiDll }.Concat(args)) psi.ArgumentList.Add(a);
+            foreach (var a in mpi ? ["-n", ranks.ToString(), .. args] : new[] { Repo.MmsMpiDll }.Concat(args)) psi.ArgumentList.Add(a);
             psi.Environment.Remove("TERM");
             psi.Environment["MMSMPI_DLL"] = Repo.MmsMpiDll;
             var p = new Process { StartInfo = psi };
