@@ -206,7 +206,7 @@ public class FaultInjectionTests
         {
             run.WaitForAJob();
             int victim = RankPid(rank, tmp.Path) ?? throw new AssertionException($"no process of rank {rank} found\n{run.Stderr}");
-            Ok(Proc.Run("kill", ["-9", victim.ToString()]));
+            Assert.That(Kill(victim, 9), Is.EqualTo(0), "kill(2)");
             killed = run.WaitForExit();
         }
         using (Assert.EnterMultipleScope())
@@ -480,7 +480,7 @@ public class FaultInjectionTests
     }
 
     /// <summary>A CLI run in the background (one process, or run-mpi.sh -n 3) whose stderr is watched for finished jobs.</summary>
-    /// <summary>kill(2) at once: spawning kill(1) is slower on a busy machine, and a fast run may finish meanwhile.</summary>
+    /// <summary>kill(2), every signal of these tests: spawning kill(1) is slower on a busy machine, and a fast run may finish meanwhile.</summary>
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
