@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using MmsMpi.Runtime;
 using MmsMpi.Tests.Support;
 using NUnit.Framework;
@@ -189,12 +192,36 @@ public class RuntimeTests
         Assert.That(Cli.TaskCommands.JobTypes().Registered.Count(), Is.GreaterThanOrEqualTo(10));
     }
 
+    private static readonly JsonSerializerOptions ByReflection = new() { TypeInfoResolver = new DefaultJsonTypeInfoResolver(), Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>A fingerprint through metadata built by reflection, for types without build-time metadata.</summary>
+    private static Dictionary<string, string> FingerprintByReflection<T>(T parameters) =>
+        CommandFingerprint.Of(parameters, (JsonTypeInfo<T>)ByReflection.GetTypeInfo(typeof(T)));
+
     [Test]
     public void AFingerprintFlattensNestedParametersByName()
     {
-        var flat = CommandFingerprint.Of(new { Vis = "/a.ms", Selection = new { Spw = "0:1~3", Scan = "" }, NumSubMs = 4 });
+        var flat = FingerprintByReflection(new { Vis = "/a.ms", Selection = new { Spw = "0:1~3", Scan = "" }, NumSubMs = 4 });
         Assert.That(flat, Is.EquivalentTo(new Dictionary<string, string> { ["Vis"] = "/a.ms", ["Selection.Spw"] = "0:1~3", ["Selection.Scan"] = "", ["NumSubMs"] = "4" }));
         Assert.That(Ledger.FirstDifference(flat, new Dictionary<string, string>(flat) { ["NumSubMs"] = "8" }), Is.EqualTo("NumSubMs was '4', now '8'"));
         Assert.That(Ledger.FirstDifference(flat, flat), Is.Null);
+    }
+
+    /// <summary>The build-time metadata a task's ledger records its command with flattens every parameter as reflection does (names, enums by name, nested records).</summary>
+    [Test]
+    public void EveryTasksCommandFlattensAsByReflection()
+    {
+        var transform = new Tasks.Transform.MsTransformParams("/a.ms", "/b.ms", new Casacore.SelectionExprs(Spw: "0:1~3"),
+            new Tasks.Transform.TransformOptions { ChanAverage = true, DataColumn = "data" }, Heuristics.TransformTask.Split, SeparationAxis: Heuristics.SeparationAxis.Scan);
+        var partition = new Tasks.Partition.PartitionOptions("/a.ms", "/b.mms", NumSubMs: "4", Selection: new Casacore.SelectionExprs(Scan: "2"));
+        var import = new Tasks.Uvh5.ImportUvh5Options("/a.uvh5", "/b.ms", null, Heuristics.SeparationAxis.Baseline);
+        Assert.Multiple(() =>
+        {
+            Assert.That(CommandFingerprint.Of(transform, Tasks.CommandJson.Default.MsTransformParams), Is.EquivalentTo(FingerprintByReflection(transform)));
+            Assert.That(CommandFingerprint.Of(partition, Tasks.CommandJson.Default.PartitionOptions), Is.EquivalentTo(FingerprintByReflection(partition)));
+            Assert.That(CommandFingerprint.Of(import, Tasks.CommandJson.Default.ImportUvh5Options), Is.EquivalentTo(FingerprintByReflection(import)));
+        });
+        var flat = CommandFingerprint.Of(transform, Tasks.CommandJson.Default.MsTransformParams);
+        Assert.That((flat["Selection.Spw"], flat["Task"], flat["SeparationAxis"], flat["Options.ChanAverage"]), Is.EqualTo(("0:1~3", "Split", "Scan", "true")));
     }
 }

@@ -15,13 +15,10 @@ namespace MmsMpi.Runtime;
 public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : ParallelTaskHelper<TResult>(context)
 {
     private const string LockName = "mmsmpi-writer.lock", MarkerName = "mmsmpi-interrupted-run.json";
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     private FileLock? _lock;
-    private Marker? _marker;
+    private InPlaceMarker? _marker;
     private string _dir = "";
-
-    private sealed record Marker(string Task, IReadOnlyDictionary<string, string> Command, string? Backup, HashSet<string> Done);
 
     public override TResult Run()
     {
@@ -43,8 +40,8 @@ public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : Parallel
     }
 
     /// <summary>The marker an interrupted run left on vis, if any.</summary>
-    private Marker? Interrupted() =>
-        File.Exists(MarkerPath) ? JsonSerializer.Deserialize<Marker>(File.ReadAllBytes(MarkerPath), Json) : null;
+    private InPlaceMarker? Interrupted() =>
+        File.Exists(MarkerPath) ? JsonSerializer.Deserialize(File.ReadAllBytes(MarkerPath), RuntimeJson.Default.InPlaceMarker) : null;
 
     /// <summary>
     /// Refuses to start over a run that stopped half way, unless --resume continues the same command: the sub-MSs it
@@ -67,7 +64,7 @@ public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : Parallel
     /// <summary>Writes the marker before the first change (backup: the flag version saved before it, if any).</summary>
     protected void BeginWriting(IReadOnlyDictionary<string, string> command, string? backup)
     {
-        _marker = _marker is null ? new Marker(TaskName, command, backup, []) : _marker with { Backup = _marker.Backup ?? backup };
+        _marker = _marker is null ? new InPlaceMarker(TaskName, command, backup, []) : _marker with { Backup = _marker.Backup ?? backup };
         SaveMarker();
     }
 
@@ -112,7 +109,10 @@ public abstract class InPlaceTaskHelper<TResult>(TaskContext context) : Parallel
     private void SaveMarker()
     {
         string temp = MarkerPath + ".new";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(_marker, Json));
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(_marker, RuntimeJson.Default.InPlaceMarker));
         File.Move(temp, MarkerPath, overwrite: true);
     }
 }
+
+/// <summary>What an in-place run records beside the MS while it writes: its command, its flag backup, the sub-MSs it finished.</summary>
+internal sealed record InPlaceMarker(string Task, IReadOnlyDictionary<string, string> Command, string? Backup, HashSet<string> Done);

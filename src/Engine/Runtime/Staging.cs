@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace MmsMpi.Runtime;
 
@@ -87,7 +89,7 @@ public sealed class Staging : IDisposable
     private void Save()
     {
         string path = PathFor(LedgerFile), temp = path + ".new";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(_ledger, Ledger.Json));
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(_ledger, RuntimeJson.Default.Ledger));
         File.Move(temp, path, overwrite: true);
     }
 
@@ -110,11 +112,9 @@ public sealed record Ledger(IReadOnlyDictionary<string, string> Command, Diction
 {
     public sealed record Entry(long Rows, long Bytes);
 
-    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     public static Ledger? Read(string path)
     {
-        try { return JsonSerializer.Deserialize<Ledger>(File.ReadAllBytes(path), Json); }
+        try { return JsonSerializer.Deserialize(File.ReadAllBytes(path), RuntimeJson.Default.Ledger); }
         catch (Exception e) when (e is IOException or JsonException) { return null; }
     }
 
@@ -140,12 +140,14 @@ public sealed record Ledger(IReadOnlyDictionary<string, string> Command, Diction
 /// <summary>A task's parameters as the flat "name → value" text a ledger or marker compares (nested records as "Selection.Spw").</summary>
 public static class CommandFingerprint
 {
-    private static readonly JsonSerializerOptions Options = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
-
-    public static Dictionary<string, string> Of<T>(T parameters)
+    /// <summary>
+    /// Through the parameters' build-time metadata (<see cref="Tasks.CommandJson"/>: enums by name): building it by
+    /// reflection took 0.13–0.15 s at the start of every run (measured), on the way to its first job.
+    /// </summary>
+    public static Dictionary<string, string> Of<T>(T parameters, JsonTypeInfo<T> metadata)
     {
         var flat = new Dictionary<string, string>();
-        Flatten(JsonSerializer.SerializeToElement(parameters, Options), "", flat);
+        Flatten(JsonSerializer.SerializeToElement(parameters, metadata), "", flat);
         return flat;
     }
 
@@ -156,3 +158,9 @@ public static class CommandFingerprint
         else flat[prefix] = e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
     }
 }
+
+/// <summary>Build-time serialisation metadata of the runtime's own files (ledger, in-place marker), written indented for a reader.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(Ledger))]
+[JsonSerializable(typeof(InPlaceMarker))]
+internal sealed partial class RuntimeJson : JsonSerializerContext;

@@ -37,7 +37,7 @@ public sealed class PartitionTask(TaskContext context, PartitionOptions o) : Par
             (inputBytes, inputRows) = (DiskUsage.Bytes(vis), ms.NRow);
         }
         // numsubms is recorded as resolved: 'auto' follows the number of workers, and a resumed run must plan the same sub-MSs.
-        var command = CommandFingerprint.Of(o with { Vis = vis, OutputVis = output, NumSubMs = _nSubMs.ToString() });
+        var command = CommandFingerprint.Of(o with { Vis = vis, OutputVis = output, NumSubMs = _nSubMs.ToString() }, CommandJson.Default.PartitionOptions);
         OpenStaging(vis, output, command, (long)((double)inputBytes * _rowNumbers.Length / Math.Max(inputRows, 1)));
     }
 

@@ -66,7 +66,7 @@ public sealed class MsTransformTask(TaskContext context, MsTransformParams p) : 
         if (_route == Route.PartitionThenParallel && (_p.Options.CombineSpws || _p.Options.NSpw > 1) &&
             _p.SeparationAxis != SeparationAxis.Scan)
             throw new UserError($"Cannot create MMS using separationaxis={_p.SeparationAxis.ToString().ToLowerInvariant()} with some of the requested transformations (combinespws and nspw > 1 need separationaxis=scan)");
-        var command = CommandFingerprint.Of(_p with { Vis = vis, OutputVis = output });
+        var command = CommandFingerprint.Of(_p with { Vis = vis, OutputVis = output }, CommandJson.Default.MsTransformParams);
         // Only where the output's size follows from the input's (selection, channel averaging): time averaging,
         // regridding and spw combination depend on the data, and the check must refuse only what clearly cannot fit.
         var o = _p.Options;

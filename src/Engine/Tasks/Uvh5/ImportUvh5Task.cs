@@ -30,7 +30,7 @@ public sealed class ImportUvh5Task(TaskContext context, ImportUvh5Options o) : P
         _plan = ImportPlan.Of(_headers);
         _mms = o.CreateMms ?? files.Count > 1;
         if (_mms) _axis = _headers.Count > 1 ? _plan.Axis(_headers, o.SeparationAxis) : o.SeparationAxis;
-        var command = CommandFingerprint.Of(o with { Vis = string.Join(",", files), OutputVis = output });
+        var command = CommandFingerprint.Of(o with { Vis = string.Join(",", files), OutputVis = output }, CommandJson.Default.ImportUvh5Options);
         OpenStaging(files, output, command, (long)(files.Sum(f => new FileInfo(f).Length) * 1.1));
     }
 
