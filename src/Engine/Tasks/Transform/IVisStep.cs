@@ -122,7 +122,14 @@ public sealed class Pipeline(IReadOnlyList<IVisStep> steps, VisWriter writer)
 
     private void Push(VisChunk chunk, int step, BlockingCollection<VisChunk> toWriter, CancellationToken stop)
     {
-        if (step == steps.Count) { toWriter.Add(chunk, stop); return; }
+        if (step == steps.Count)
+        {
+            _steps.Start();
+            writer.Prepare(chunk);
+            _steps.Stop();
+            toWriter.Add(chunk, stop);
+            return;
+        }
         bool passedOn = false;
         _steps.Start();
         foreach (var next in steps[step].Process(chunk))

@@ -23,6 +23,9 @@ public sealed class VisChunk
     public required bool[] Flag;
     public required float[] WeightSpectrum;
 
+    /// <summary>SIGMA_SPECTRUM as the writer stores it, once <see cref="VisWriter.Prepare"/> has computed it.</summary>
+    public float[]? SigmaSpectrum;
+
     /// <summary>Scalar int columns by MS name, in one place for reading and writing.</summary>
     public IEnumerable<(string Column, int[] Values)> IntColumns =>
     [
@@ -86,6 +89,7 @@ public sealed class VisChunk
         foreach (var v in Vis.Values) ChunkPool.Return(v);
         ChunkPool.Return(Flag);
         ChunkPool.Return(WeightSpectrum);
+        if (SigmaSpectrum is not null) ChunkPool.Return(SigmaSpectrum);
         ChunkPool.Return(Weight);
         ChunkPool.Return(Sigma);
         if (_rowsMoved) return;

@@ -10,10 +10,23 @@ public sealed class VisWriter(CasaTable output, bool writeWeightSpectrum, IReadO
 {
     public long Rows { get; private set; }
 
+    /// <summary>
+    /// Computes what Write stores that follows from the chunk's cells (row WEIGHT and SIGMA, SIGMA_SPECTRUM) on the
+    /// calling thread. The pipeline calls it from its steps thread, so the writer's own thread, the slowest stage when
+    /// the output is as large as the input (Hanning, regridding), only stores.
+    /// </summary>
+    public void Prepare(VisChunk c)
+    {
+        c.SettleRowWeights();
+        if (!writeWeightSpectrum || c.SigmaSpectrum is not null) return;
+        c.SigmaSpectrum = ChunkPool.Rent<float>(c.WeightSpectrum.Length);
+        RowWeights.SigmaOf(c.WeightSpectrum, c.SigmaSpectrum);
+    }
+
     public void Write(VisChunk c)
     {
         if (c.NRow == 0) return;
-        c.SettleRowWeights();
+        Prepare(c);
         long row0 = Rows;
         output.AddRows(c.NRow);
         foreach (var (col, values) in c.IntColumns) output.PutColumn<int>(col, row0, c.NRow, values);
@@ -41,10 +54,7 @@ public sealed class VisWriter(CasaTable output, bool writeWeightSpectrum, IReadO
         if (writeWeightSpectrum)
         {
             output.PutCells<float>("WEIGHT_SPECTRUM", row0, c.NRow, c.WeightSpectrum, c.NCorr, c.NChan);
-            var sigma = ChunkPool.Rent<float>(c.WeightSpectrum.Length);
-            RowWeights.SigmaOf(c.WeightSpectrum, sigma);
-            output.PutCells<float>("SIGMA_SPECTRUM", row0, c.NRow, sigma, c.NCorr, c.NChan);
-            ChunkPool.Return(sigma);
+            output.PutCells<float>("SIGMA_SPECTRUM", row0, c.NRow, c.SigmaSpectrum!, c.NCorr, c.NChan);
         }
         Rows += c.NRow;
     }
