@@ -28,7 +28,7 @@ public class KernelBenchmarks
     private float[] _weight = [], _outWeight = [];
     private (ComplexF[] Vis, float[] Weight, bool[] Flag)[] _bins = [];
     private float[] _rowWeight = [], _rowSigma = [];
-    private LinearStencil _stencil = new([], []);
+    private LinearStencil _stencil = new([], []), _stencilDualPol = new([], []);
 
     [GlobalSetup]
     public void Setup()
@@ -45,6 +45,9 @@ public class KernelBenchmarks
         // (the regrid step builds the stencil once per timestamp and uses it for all rows of that time)
         var inFreq = Enumerable.Range(0, Chans).Select(c => 1e9 + 1e6 * c).ToArray();
         _stencil = new LinearStencil(inFreq, inFreq.Select(f => f + 0.3e6).ToArray());
+        // the same block as rows of 2·Chans channels of 2 correlations (dual polarisation)
+        var dualFreq = Enumerable.Range(0, 2 * Chans).Select(c => 1e9 + 1e6 * c).ToArray();
+        _stencilDualPol = new LinearStencil(dualFreq, dualFreq.Select(f => f + 0.3e6).ToArray());
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("ChannelAverage")]
@@ -126,6 +129,24 @@ public class KernelBenchmarks
         int len = Chans * Corrs;
         for (int row = 0; row < Rows; row++)
             Interpolation.LinearSimd(_stencil, _vis.AsSpan(row * len, len), _flag.AsSpan(row * len, len), Corrs,
+                                     _outVis.AsSpan(row * len, len), _outFlag.AsSpan(row * len, len));
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Interpolation.Linear, 2 corr")]
+    public void LinearScalarDualPol()
+    {
+        int len = Chans * Corrs;
+        for (int row = 0; row < Rows; row++)
+            Interpolation.LinearScalar(_stencilDualPol, _vis.AsSpan(row * len, len), _flag.AsSpan(row * len, len), 2,
+                                       _outVis.AsSpan(row * len, len), _outFlag.AsSpan(row * len, len));
+    }
+
+    [Benchmark, BenchmarkCategory("Interpolation.Linear, 2 corr")]
+    public void LinearSimdDualPol()
+    {
+        int len = Chans * Corrs;
+        for (int row = 0; row < Rows; row++)
+            Interpolation.LinearSimd(_stencilDualPol, _vis.AsSpan(row * len, len), _flag.AsSpan(row * len, len), 2,
                                      _outVis.AsSpan(row * len, len), _outFlag.AsSpan(row * len, len));
     }
 }

@@ -71,8 +71,8 @@ public static class Interpolation
 
     /// <summary>
     /// Vector path of <see cref="LinearScalar"/>: per output channel the 2·ncorr floats are computed 8, then 4 at a
-    /// time, the rest (ncorr = 1, or odd ncorr) by the scalar formula, and the flags four bytes at a time. Same
-    /// operations: bit-identical results.
+    /// time, the rest (ncorr = 1, or odd ncorr) by the scalar formula, and the flags four bytes at a time; four and
+    /// two correlations take one vector and one flag word per channel. Same operations: bit-identical results.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // see ComplexLanes
     public static void LinearSimd(LinearStencil stencil, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag,
@@ -99,6 +99,21 @@ public static class Interpolation
                 (y1 + fracs[k] * (Vector256.LoadUnsafe(ref x, (nuint)(8 * hi)) - y1)).StoreUnsafe(ref y, (nuint)(8 * k));
                 ComplexLanes.StoreFlagWord(outsides[k] ? 0x01010101u : ComplexLanes.FlagWord(inFlag, 4 * lo) | ComplexLanes.FlagWord(inFlag, 4 * hi),
                                            outFlag, 4 * k);
+            }
+            return;
+        }
+        if (ncorr == 2)   // dual polarisation, and the row weights of four correlations carried as two complex values
+        {
+            ref byte inF = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(inFlag));
+            ref byte outF = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(outFlag));
+            for (int k = 0; k < nout; k++)
+            {
+                int lo = los[k], hi = his[k];
+                var y1 = Vector128.LoadUnsafe(ref x, (nuint)(4 * lo));
+                (y1 + fracs[k] * (Vector128.LoadUnsafe(ref x, (nuint)(4 * hi)) - y1)).StoreUnsafe(ref y, (nuint)(4 * k));
+                ushort flags = outsides[k] ? (ushort)0x0101
+                    : (ushort)(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref inF, 2 * lo)) | Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref inF, 2 * hi)));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref outF, 2 * k), flags);
             }
             return;
         }
