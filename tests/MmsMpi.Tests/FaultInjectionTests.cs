@@ -479,11 +479,11 @@ public class FaultInjectionTests
         return null;
     }
 
-    /// <summary>A CLI run in the background (one process, or run-mpi.sh -n 3) whose stderr is watched for finished jobs.</summary>
     /// <summary>kill(2), every signal of these tests: spawning kill(1) is slower on a busy machine, and a fast run may finish meanwhile.</summary>
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
+    /// <summary>A CLI run in the background (one process, or run-mpi.sh -n 3) whose stderr is watched for finished jobs.</summary>
     private sealed class Running : IDisposable
     {
         private readonly Process _process;
