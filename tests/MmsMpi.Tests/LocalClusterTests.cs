@@ -173,6 +173,74 @@ public class LocalClusterTests
     }
 
     [Test]
+    public void ComputeBlocksCutTheItemsIntoOneContiguousBlockPerThreadWhenWorthIt()
+    {
+        List<(int Start, int Count)> Blocks(int threads, int count, int cellsEach)
+        {
+            var blocks = new System.Collections.Concurrent.ConcurrentBag<(int, int)>();
+            var result = new LocalCluster(threads).Run([new Probe(() => ComputeThreads.ForBlocks(count, cellsEach, (s, n) => blocks.Add((s, n))))], (_, _) => { }, default);
+            Assert.That(result[0].Error, Is.Null);
+            return blocks.OrderBy(b => b.Item1).ToList();
+        }
+        Assert.That(Blocks(3, 1000, 1024), Is.EqualTo(new[] { (0, 333), (333, 333), (666, 334) }));
+        Assert.That(Blocks(1, 1000, 1024), Is.EqualTo(new[] { (0, 1000) }), "one thread: the calling thread alone");
+        Assert.That(Blocks(3, 1000, 70), Is.EqualTo(new[] { (0, 500), (500, 500) }), "70,000 cells: worth two blocks only");
+        Assert.That(Blocks(3, 1000, 30), Is.EqualTo(new[] { (0, 1000) }), "30,000 cells: not worth a second");
+        Assert.That(Blocks(3, 2, 1 << 20), Is.EqualTo(new[] { (0, 1), (1, 1) }), "never more blocks than items");
+        Assert.That(Blocks(3, 0, 1024), Is.Empty);
+    }
+
+    [Test]
+    public void AFailingBlockThrowsItsOwnException()
+    {
+        var result = new LocalCluster(2).Run([new Probe(() => ComputeThreads.ForBlocks(1000, 1024, (s, _) =>
+        {
+            if (s > 0) throw new UserError("block failed");
+        }))], (_, _) => { }, default);
+        Assert.That(result[0].Error, Is.EqualTo("block failed"), "the block's exception, not an AggregateException around it");
+    }
+
+    /// <summary>A job that runs an action.</summary>
+    private sealed record Probe(Action Body) : Job
+    {
+        public override string Name => "probe";
+
+        public override IReadOnlyList<string>? Holds => ["/d/probe.ms"];
+
+        public override JobResult Run(CancellationToken cancel)
+        {
+            Body();
+            return new JobResult(0);
+        }
+    }
+
+    private static IEnumerable<TestCaseData> PlainMsTransforms()
+    {
+        string vla = RealData.Path("day2_TDEM0003_10s_norx_1src_1spw.ms"), alma = RealData.Path("mssel_test_small.ms");
+        yield return Case("chanavg_timeavg", vla, "--datacolumn", "data", "--chanaverage", "--chanbin", "4", "--timeaverage", "--timebin", "20s");
+        yield return Case("hanning", vla, "--datacolumn", "data", "--hanning", "--usewtspectrum");
+        yield return Case("regrid_lsrk", vla, "--datacolumn", "data", "--regridms", "--outframe", "LSRK", "--usewtspectrum");
+        yield return Case("regrid_descending_spw", alma, "--datacolumn", "data", "--spw", "1", "--regridms", "--outframe", "LSRK", "--mode", "channel", "--width", "2");
+        yield return Case("every_column_3_spws", GeneratedData.SmallMs, "--datacolumn", "all", "--chanaverage", "--chanbin", "2",
+            "--timeaverage", "--timebin", "30s", "--usewtspectrum");
+
+        static TestCaseData Case(string name, string ms, params string[] args) => new TestCaseData(ms, args).SetName($"PlainMsInThreads_{name}");
+    }
+
+    /// <summary>mstransform runs a plain MS's steps over row blocks (and the time bins side by side) on the job's threads: the output of one thread, bit for bit.</summary>
+    [TestCaseSource(nameof(PlainMsTransforms))]
+    public void TransformingAPlainMsInThreeThreadsEqualsOneThread(string ms, string[] transform)
+    {
+        using var tmp = new TempDir();
+        foreach (var n in new[] { "1", "3" })
+        {
+            var r = Proc.MmsMpi(["mstransform", "--vis", ms, "--outputvis", tmp[$"n{n}.ms"], "--nthreads", n, .. transform]);
+            Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
+        }
+        CalTesting.AssertSameMs(tmp["n1.ms"], tmp["n3.ms"]);
+    }
+
+    [Test]
     public void AnMpiJobOfOneRankRunsTheJobsOnRankZero()
     {
         using var tmp = new TempDir();

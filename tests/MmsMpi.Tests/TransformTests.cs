@@ -114,6 +114,31 @@ public class TransformTests
         Expect("chanavg", Vla, tmp["r.ms"], "4");
     }
 
+    /// <summary>
+    /// ALMA's spw 1 descends in frequency (a lower sideband). Its constant weights, interpolated onto the LSRK grid,
+    /// stay those weights: linear and nearest interpolate pairs of correlations' weights as one complex value, and that
+    /// path once reversed the descending channels over twice the cell and wrote zero weights.
+    /// </summary>
+    [TestCase("linear")]
+    [TestCase("nearest")]
+    [TestCase("cubic")]
+    public void RegridOfADescendingSpwCarriesItsWeights(string interpolation)
+    {
+        using var tmp = new TempDir();
+        var alma = RealData.Path("mssel_test_small.ms");
+        Ok(Proc.MmsMpi("mstransform", "--vis", alma, "--outputvis", tmp["r.ms"], "--datacolumn", "data", "--spw", "1", "--regridms",
+            "--outframe", "LSRK", "--interpolation", interpolation, "--usewtspectrum"));
+        var py = Proc.Python("""
+            import sys, numpy as np
+            from casacore import tables as pt
+            a = pt.table(sys.argv[1], ack=False).query('DATA_DESC_ID == 1'); b = pt.table(sys.argv[2], ack=False)
+            f = pt.table(sys.argv[1] + '/SPECTRAL_WINDOW', ack=False).getcell('CHAN_FREQ', 1)
+            w, ws = b.getcol('WEIGHT'), b.getcol('WEIGHT_SPECTRUM')
+            print(f[-1] < f[0], w.min() > 0, np.array_equal(w, a.getcol('WEIGHT')), np.allclose(ws, w[:, None, :], rtol=1e-6))
+            """.Replace("            ", ""), alma, tmp["r.ms"]);
+        Assert.That(py.Stdout.Trim(), Is.EqualTo("True True True True"), py.ToString());
+    }
+
     [Test]
     public void FftshiftRegridKeepsTheGridAndGivesFiniteData()
     {

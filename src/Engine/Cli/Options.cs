@@ -17,12 +17,12 @@ public static class Options
 
     /// <summary>
     /// --nthreads, on every command: jobs run at once by a process without mpiexec (sub-MSs of an MMS; DP3's numthreads,
-    /// CASA's nthreads), the threads left over going to a job's own compute (<see cref="Runtime.ComputeThreads"/>).
-    /// Under mpiexec each worker rank runs one job at a time on one thread and the option is not used.
+    /// CASA's nthreads), the threads left over going to a job's own compute (<see cref="Runtime.ComputeThreads"/>: tfcrop's
+    /// baselines, mstransform's row blocks). Under mpiexec each worker rank runs one job at a time on one thread and the option is not used.
     /// </summary>
     public static readonly Option<int> NThreads = new("--nthreads")
     {
-        Description = "Threads of this process without mpiexec: jobs (sub-MSs) at once, the rest for a job's compute (tfcrop) [default: the cores]",
+        Description = "Threads of this process without mpiexec: jobs (sub-MSs) at once, the rest for a job's compute (tfcrop, rflag, mstransform's steps) [default: the cores]",
         DefaultValueFactory = _ => Environment.ProcessorCount, Recursive = true,
     };
 

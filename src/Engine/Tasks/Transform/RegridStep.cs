@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using MmsMpi.Casacore;
 using MmsMpi.Kernels;
+using MmsMpi.Runtime;
 
 namespace MmsMpi.Tasks.Transform;
 
@@ -37,8 +38,6 @@ public sealed record RegridPlan(double[] InFreq, FreqFrame InFrame, FreqFrame Ou
 public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVisStep
 {
     private readonly Dictionary<(int Ddi, double Time), double[]> _converted = [];
-    private (double[]? In, double[]? Out) _stencilGrids;   // the grids of _stencil (see Run)
-    private LinearStencil? _stencil;
     private readonly Dictionary<int, double[]> _fine = plans.Where(kv => kv.Value.Factor > 1 && !kv.Value.Preaverage)
         .ToDictionary(kv => kv.Key, kv => kv.Value.FineFreq);
 
@@ -53,71 +52,21 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
         // preaverage: the whole chunk is box-averaged by Factor first (the channel-average step); its frequencies are
         // averaged the same way in Converted.
         var c = preaverage ? new ChanAverageStep(new Dictionary<int, int> { [chunk.Ddi] = plan.Factor }).Process(chunk).Single() : chunk;
-        double weightScale = preaverage ? plan.WeightScale / plan.Factor : plan.WeightScale;
-        int nout = plan.OutFreq.Length, ncorr = c.NCorr, cellIn = c.CellSize, cellOut = nout * ncorr;
-        var o = c.WithCells(nout);
-        var outWeight = new ComplexF[cellOut];
-        var inWeight = new ComplexF[cellIn];
-        var scratchFlag = new bool[cellOut];
+        var o = c.WithCells(plan.OutFreq.Length);
+        // The frequency conversions (cached per timestamp) first, here, then the rows in blocks on the job's compute
+        // threads, each block with its own scratch.
+        var inFreq = new double[c.NRow][];
+        for (int r = 0; r < c.NRow; r++) inFreq[r] = Converted(plan, c.Ddi, c.Time[r]);
         var target = _fine.GetValueOrDefault(c.Ddi, plan.OutFreq);
-        var sampled = new ComplexF[target.Length * ncorr];
-        var sampledFlag = new bool[target.Length * ncorr];
-        // Linear and nearest interpolation treat the real and imaginary parts alike and apart, whatever the flags (they
-        // only decide output flags, which the weights do not use), so pairs of correlations' weights can share one
-        // complex value: the same floats come out. Cubic, spline and fftshift mix the parts or need every flag.
-        bool packWeights = ncorr % 2 == 0 && plan.Method is InterpolationMethod.Linear or InterpolationMethod.Nearest;
-        for (int r = 0; r < c.NRow; r++)
+        double weightScale = preaverage ? plan.WeightScale / plan.Factor : plan.WeightScale;
+        ComputeThreads.ForBlocks(c.NRow, c.CellSize, (r0, n) =>
         {
-            var inFreq = Converted(plan, c.Ddi, c.Time[r]);
-            var inFlag = c.Flag.AsSpan(r * cellIn, cellIn);
-            foreach (var (col, data) in c.Vis)
-            {
-                Interpolate(plan, inFreq, data.AsSpan(r * cellIn, cellIn), inFlag, ncorr, target, sampled, sampledFlag);
-                Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, o.Vis[col].AsSpan(r * cellOut, cellOut), o.Flag.AsSpan(r * cellOut, cellOut));
-            }
-            var w = c.WeightSpectrum.AsSpan(r * cellIn, cellIn);
-            var outW = o.WeightSpectrum.AsSpan(r * cellOut, cellOut);
-            if (packWeights)
-            {
-                // the weights of two correlations as the two parts of one complex value: half the interpolation
-                Interpolate(plan, inFreq, MemoryMarshal.Cast<float, ComplexF>(w), inFlag[..(cellIn / 2)], ncorr / 2, target, sampled, sampledFlag);
-                Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr / 2, outWeight.AsSpan(0, cellOut / 2), scratchFlag);
-                var packed = MemoryMarshal.Cast<ComplexF, float>(outWeight.AsSpan(0, cellOut / 2));
-                for (int i = 0; i < outW.Length; i++) outW[i] = (float)(packed[i] * weightScale);
-                continue;
-            }
-            for (int i = 0; i < w.Length; i++) inWeight[i] = new ComplexF(w[i], 0);
-            Interpolate(plan, inFreq, inWeight, inFlag, ncorr, target, sampled, sampledFlag);
-            Reduce(sampled, sampledFlag, plan.Factor, target == plan.OutFreq, ncorr, outWeight, scratchFlag);
-            for (int i = 0; i < outWeight.Length; i++) outW[i] = (float)(outWeight[i].Re * weightScale);
-        }
+            var rows = new RowRegridder(plan, target, weightScale, c.NCorr, c.CellSize);
+            for (int r = r0; r < r0 + n; r++) rows.Regrid(c, o, r, inFreq[r]);
+        });
         o.DeriveRowWeights();
         if (preaverage) c.Release();   // the preaveraged chunk is this step's own; the pipeline releases the input
         return [o];
-    }
-
-    /// <summary>Fine samples → output channels: the mean of each group of Factor (flag = OR); a plain grid is copied.</summary>
-    private static void Reduce(ComplexF[] sampled, bool[] sampledFlag, int factor, bool plain, int ncorr, Span<ComplexF> outVis, Span<bool> outFlag)
-    {
-        if (plain)
-        {
-            sampled.AsSpan(0, outVis.Length).CopyTo(outVis);
-            sampledFlag.AsSpan(0, outFlag.Length).CopyTo(outFlag);
-            return;
-        }
-        for (int ch = 0; ch < outVis.Length / ncorr; ch++)
-            for (int k = 0; k < ncorr; k++)
-            {
-                float re = 0, im = 0;
-                bool any = false;
-                for (int f = 0; f < factor; f++)
-                {
-                    int i = ((ch * factor) + f) * ncorr + k;
-                    (re, im, any) = (re + sampled[i].Re, im + sampled[i].Im, any | sampledFlag[i]);
-                }
-                outVis[ch * ncorr + k] = new ComplexF(re / factor, im / factor);
-                outFlag[ch * ncorr + k] = any;
-            }
     }
 
     /// <summary>A row's input channel frequencies in the output frame at its time (Factor-averaged with preaverage), cached per timestamp.</summary>
@@ -136,51 +85,135 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
         return f;
     }
 
-    /// <summary>The kernel wants ascending frequencies: a descending spw is reversed, interpolated and reversed back.</summary>
-    private void Interpolate(RegridPlan plan, double[] inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag, int ncorr,
-        double[] outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
-    {
-        bool inDesc = inFreq.Length > 1 && inFreq[^1] < inFreq[0];
-        bool outDesc = outFreq.Length > 1 && outFreq[^1] < outFreq[0];
-        if (!inDesc && !outDesc)
-        {
-            Run(plan.Method, inFreq, inVis, inFlag, ncorr, outFreq, outVis, outFlag);
-            return;
-        }
-        var v = inDesc ? ReverseChannels(inVis, ncorr) : inVis.ToArray();
-        var fl = inDesc ? ReverseChannels(inFlag, ncorr) : inFlag.ToArray();
-        var ov = new ComplexF[outVis.Length];
-        var ofl = new bool[outFlag.Length];
-        Run(plan.Method, inFreq, v, fl, ncorr, outFreq, ov, ofl);
-        (outDesc ? ReverseChannels<ComplexF>(ov, ncorr) : ov).CopyTo(outVis);
-        (outDesc ? ReverseChannels<bool>(ofl, ncorr) : ofl).CopyTo(outFlag);
-    }
-
     /// <summary>
-    /// One row on the grids as given (reversed to ascending where they descend; the data already are). Linear
-    /// interpolation takes the stencil of the last pair of grids seen: the rows of one timestamp (every baseline)
-    /// and the weights share their grids, so it is built once per timestamp.
+    /// Regrids rows one at a time onto the target grid (the output grid, or its Factor fine samples), with the scratch
+    /// of one thread: one per block of rows.
     /// </summary>
-    private void Run(InterpolationMethod method, double[] inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag, int ncorr,
-        double[] outFreq, Span<ComplexF> outVis, Span<bool> outFlag)
+    private sealed class RowRegridder
     {
-        if (method != InterpolationMethod.Linear)
+        private readonly RegridPlan _plan;
+        private readonly double[] _target;
+        private readonly double _weightScale;
+        private readonly int _ncorr;
+        private readonly bool _packWeights;
+        private readonly ComplexF[] _outWeight, _inWeight, _sampled;
+        private readonly bool[] _scratchFlag, _sampledFlag;
+        private (double[]? In, double[]? Out) _stencilGrids;   // the grids of _stencil (see Run)
+        private LinearStencil? _stencil;
+
+        public RowRegridder(RegridPlan plan, double[] target, double weightScale, int ncorr, int cellIn)
         {
-            Interpolation.Run(method, Ascending(inFreq), inVis, inFlag, ncorr, Ascending(outFreq), outVis, outFlag);
-            return;
+            (_plan, _target, _weightScale, _ncorr) = (plan, target, weightScale, ncorr);
+            int cellOut = plan.OutFreq.Length * ncorr;
+            _outWeight = new ComplexF[cellOut];
+            _inWeight = new ComplexF[cellIn];
+            _scratchFlag = new bool[cellOut];
+            _sampled = new ComplexF[target.Length * ncorr];
+            _sampledFlag = new bool[target.Length * ncorr];
+            // Linear and nearest interpolation treat the real and imaginary parts alike and apart, whatever the flags
+            // (they only decide output flags, which the weights do not use), so pairs of correlations' weights can
+            // share one complex value: the same floats come out. Cubic, spline and fftshift mix the parts or need every flag.
+            _packWeights = ncorr % 2 == 0 && plan.Method is InterpolationMethod.Linear or InterpolationMethod.Nearest;
         }
-        if (!ReferenceEquals(inFreq, _stencilGrids.In) || !ReferenceEquals(outFreq, _stencilGrids.Out))
-            (_stencilGrids, _stencil) = ((inFreq, outFreq), new LinearStencil(Ascending(inFreq), Ascending(outFreq)));
-        Interpolation.Linear(_stencil!, inVis, inFlag, ncorr, outVis, outFlag);
-    }
 
-    private static double[] Ascending(double[] freq) => freq.Length > 1 && freq[^1] < freq[0] ? freq.Reverse().ToArray() : freq;
+        /// <summary>Row r of c into row r of o, from the row's input frequencies in the output frame.</summary>
+        public void Regrid(VisChunk c, VisChunk o, int r, double[] inFreq)
+        {
+            int cellIn = c.CellSize, cellOut = o.CellSize;
+            bool plain = _target == _plan.OutFreq;
+            var inFlag = c.Flag.AsSpan(r * cellIn, cellIn);
+            foreach (var (col, data) in c.Vis)
+            {
+                Interpolate(inFreq, data.AsSpan(r * cellIn, cellIn), inFlag, _ncorr);
+                Reduce(_plan.Factor, plain, _ncorr, o.Vis[col].AsSpan(r * cellOut, cellOut), o.Flag.AsSpan(r * cellOut, cellOut));
+            }
+            var w = c.WeightSpectrum.AsSpan(r * cellIn, cellIn);
+            var outW = o.WeightSpectrum.AsSpan(r * cellOut, cellOut);
+            if (_packWeights)
+            {
+                // the weights of two correlations as the two parts of one complex value: half the interpolation
+                Interpolate(inFreq, MemoryMarshal.Cast<float, ComplexF>(w), inFlag[..(cellIn / 2)], _ncorr / 2);
+                Reduce(_plan.Factor, plain, _ncorr / 2, _outWeight.AsSpan(0, cellOut / 2), _scratchFlag);
+                var packed = MemoryMarshal.Cast<ComplexF, float>(_outWeight.AsSpan(0, cellOut / 2));
+                for (int i = 0; i < outW.Length; i++) outW[i] = (float)(packed[i] * _weightScale);
+                return;
+            }
+            for (int i = 0; i < w.Length; i++) _inWeight[i] = new ComplexF(w[i], 0);
+            Interpolate(inFreq, _inWeight, inFlag, _ncorr);
+            Reduce(_plan.Factor, plain, _ncorr, _outWeight, _scratchFlag);
+            for (int i = 0; i < _outWeight.Length; i++) outW[i] = (float)(_outWeight[i].Re * _weightScale);
+        }
 
-    private static T[] ReverseChannels<T>(ReadOnlySpan<T> cell, int ncorr)
-    {
-        int nchan = cell.Length / ncorr;
-        var o = new T[cell.Length];
-        for (int ch = 0; ch < nchan; ch++) cell.Slice((nchan - 1 - ch) * ncorr, ncorr).CopyTo(o.AsSpan(ch * ncorr, ncorr));
-        return o;
+        /// <summary>Fine samples → output channels: the mean of each group of Factor (flag = OR); a plain grid is copied.</summary>
+        private void Reduce(int factor, bool plain, int ncorr, Span<ComplexF> outVis, Span<bool> outFlag)
+        {
+            if (plain)
+            {
+                _sampled.AsSpan(0, outVis.Length).CopyTo(outVis);
+                _sampledFlag.AsSpan(0, outFlag.Length).CopyTo(outFlag);
+                return;
+            }
+            for (int ch = 0; ch < outVis.Length / ncorr; ch++)
+                for (int k = 0; k < ncorr; k++)
+                {
+                    float re = 0, im = 0;
+                    bool any = false;
+                    for (int f = 0; f < factor; f++)
+                    {
+                        int i = ((ch * factor) + f) * ncorr + k;
+                        (re, im, any) = (re + _sampled[i].Re, im + _sampled[i].Im, any | _sampledFlag[i]);
+                    }
+                    outVis[ch * ncorr + k] = new ComplexF(re / factor, im / factor);
+                    outFlag[ch * ncorr + k] = any;
+                }
+        }
+
+        /// <summary>Onto the target grid into the samples. The kernel wants ascending frequencies: a descending spw is reversed, interpolated and reversed back.</summary>
+        private void Interpolate(double[] inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag, int ncorr)
+        {
+            var outVis = _sampled.AsSpan(0, _target.Length * ncorr);
+            var outFlag = _sampledFlag.AsSpan(0, _target.Length * ncorr);
+            bool inDesc = inFreq.Length > 1 && inFreq[^1] < inFreq[0];
+            bool outDesc = _target.Length > 1 && _target[^1] < _target[0];
+            if (!inDesc && !outDesc)
+            {
+                Run(inFreq, inVis, inFlag, ncorr, outVis, outFlag);
+                return;
+            }
+            var v = inDesc ? ReverseChannels(inVis, ncorr) : inVis.ToArray();
+            var fl = inDesc ? ReverseChannels(inFlag, ncorr) : inFlag.ToArray();
+            var ov = new ComplexF[outVis.Length];
+            var ofl = new bool[outFlag.Length];
+            Run(inFreq, v, fl, ncorr, ov, ofl);
+            (outDesc ? ReverseChannels<ComplexF>(ov, ncorr) : ov).CopyTo(outVis);
+            (outDesc ? ReverseChannels<bool>(ofl, ncorr) : ofl).CopyTo(outFlag);
+        }
+
+        /// <summary>
+        /// One row on the grids as given (reversed to ascending where they descend; the data already are). Linear
+        /// interpolation takes the stencil of the last pair of grids seen: the rows of one timestamp (every baseline)
+        /// and the weights share their grids, so it is built once per timestamp.
+        /// </summary>
+        private void Run(double[] inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag, int ncorr, Span<ComplexF> outVis, Span<bool> outFlag)
+        {
+            if (_plan.Method != InterpolationMethod.Linear)
+            {
+                Interpolation.Run(_plan.Method, Ascending(inFreq), inVis, inFlag, ncorr, Ascending(_target), outVis, outFlag);
+                return;
+            }
+            if (!ReferenceEquals(inFreq, _stencilGrids.In))
+                (_stencilGrids, _stencil) = ((inFreq, _target), new LinearStencil(Ascending(inFreq), Ascending(_target)));
+            Interpolation.Linear(_stencil!, inVis, inFlag, ncorr, outVis, outFlag);
+        }
+
+        private static double[] Ascending(double[] freq) => freq.Length > 1 && freq[^1] < freq[0] ? freq.Reverse().ToArray() : freq;
+
+        private static T[] ReverseChannels<T>(ReadOnlySpan<T> cell, int ncorr)
+        {
+            int nchan = cell.Length / ncorr;
+            var o = new T[cell.Length];
+            for (int ch = 0; ch < nchan; ch++) cell.Slice((nchan - 1 - ch) * ncorr, ncorr).CopyTo(o.AsSpan(ch * ncorr, ncorr));
+            return o;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using MmsMpi.Casacore;
 using MmsMpi.Kernels;
+using MmsMpi.Runtime;
 
 namespace MmsMpi.Tasks.Transform;
 
@@ -28,11 +29,15 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
     private readonly Dictionary<int, List<Bin>> _done = [];
     /// <summary>Emitted bins by cell size, reused for new bins: a job opens one bin per baseline and integration pair, so accumulators are recycled, never allocated per bin.</summary>
     private readonly Dictionary<int, Stack<Bin>> _free = [];
+    /// <summary>The bins the current chunk's rows go to (each once).</summary>
+    private readonly List<Bin> _filling = [];
 
     public IEnumerable<VisChunk> Process(VisChunk c)
     {
         c.SettleRowWeights();   // the bins' row weights come from WEIGHT
         double tMin = double.MaxValue;
+        // Which bin each row goes to, in row order (a bin closes on its first row's time and uvw only, which Start
+        // sets, so this needs no sums); then the sums, bin by bin on the job's compute threads.
         for (int r = 0; r < c.NRow; r++)
         {
             var key = new BinKey(c.Observation[r], c.Array[r], span.Scan ? -1 : c.Scan[r], span.State ? -1 : c.State[r],
@@ -43,9 +48,14 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
                 bin = null;
             }
             if (bin is null) _open[key] = bin = NewBin(c, r);
-            bin.Add(c, r);
+            if (bin.Takes(r)) _filling.Add(bin);
             tMin = Math.Min(tMin, c.Time[r]);
         }
+        ComputeThreads.ForBlocks(_filling.Count, c.NRow > 0 ? c.CellSize * c.NRow / _filling.Count : 0, (b0, n) =>
+        {
+            for (int b = b0; b < b0 + n; b++) _filling[b].AddTaken(c);
+        });
+        _filling.Clear();
         // Bins that started more than a timebin before this chunk's first row cannot grow any more.
         double horizon = tMin - timebin;
         foreach (var (key, bin) in _open.Where(kv => kv.Value.T0 < horizon).ToList()) Close(key, bin);
@@ -106,6 +116,7 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
         private readonly double[] _uvw0 = new double[3];
         private double _tFirst, _tLast, _intervalFirst, _intervalLast, _exposure, _rowWeight, _centroid;
         private readonly double[] _uvwSum = new double[3];
+        private readonly List<int> _taken = [];
         private bool _flagRow, _rowsAllFlagged;
         private int _count;
 
@@ -145,7 +156,21 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
             return d2 > maxUvw * maxUvw;
         }
 
-        public void Add(VisChunk c, int r)
+        /// <summary>Row r of the current chunk goes to this bin (<see cref="AddTaken"/> sums it); true for the bin's first row of the chunk.</summary>
+        public bool Takes(int r)
+        {
+            _taken.Add(r);
+            return _taken.Count == 1;
+        }
+
+        /// <summary>Sums the rows <see cref="Takes"/> gave it from chunk c, in row order (so in time order).</summary>
+        public void AddTaken(VisChunk c)
+        {
+            foreach (int r in _taken) Add(c, r);
+            _taken.Clear();
+        }
+
+        private void Add(VisChunk c, int r)
         {
             int cell = c.CellSize;
             var flag = c.Flag.AsSpan(r * cell, cell);
@@ -200,7 +225,10 @@ public sealed class TimeAverageStep(double timebin, AveragingSpan span, double m
         {
             var b0 = bins[0];
             var o = VisChunk.Allocate(ddi, bins.Count, b0.NChan, b0.NCorr, b0._columns);
-            for (int i = 0; i < bins.Count; i++) bins[i].WriteRow(o, i);
+            ComputeThreads.ForBlocks(bins.Count, o.CellSize, (i0, n) =>
+            {
+                for (int i = i0; i < i0 + n; i++) bins[i].WriteRow(o, i);
+            });
             o.DeriveRowWeights();
             return o;
         }

@@ -1,4 +1,5 @@
 using MmsMpi.Casacore;
+using MmsMpi.Runtime;
 
 namespace MmsMpi.Tasks.Transform;
 
@@ -69,7 +70,8 @@ public sealed class VisChunk
     public void SettleRowWeights()
     {
         if (!_rowWeightsPending) return;
-        RowWeights.FromSpectrum(WeightSpectrum, Flag, NRow, NChan, NCorr, Weight, Sigma);
+        ComputeThreads.ForBlocks(NRow, CellSize, (r0, n) => RowWeights.FromSpectrum(WeightSpectrum.AsSpan(r0 * CellSize, n * CellSize),
+            Flag.AsSpan(r0 * CellSize, n * CellSize), n, NChan, NCorr, Weight.AsSpan(r0 * NCorr, n * NCorr), Sigma.AsSpan(r0 * NCorr, n * NCorr)));
         _rowWeightsPending = false;
     }
 

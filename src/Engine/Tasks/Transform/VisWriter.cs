@@ -1,4 +1,5 @@
 using MmsMpi.Casacore;
+using MmsMpi.Runtime;
 
 namespace MmsMpi.Tasks.Transform;
 
@@ -19,8 +20,9 @@ public sealed class VisWriter(CasaTable output, bool writeWeightSpectrum, IReadO
     {
         c.SettleRowWeights();
         if (!writeWeightSpectrum || c.SigmaSpectrum is not null) return;
-        c.SigmaSpectrum = ChunkPool.Rent<float>(c.WeightSpectrum.Length);
-        RowWeights.SigmaOf(c.WeightSpectrum, c.SigmaSpectrum);
+        var sigma = c.SigmaSpectrum = ChunkPool.Rent<float>(c.WeightSpectrum.Length);
+        int cell = c.CellSize;
+        ComputeThreads.ForBlocks(c.NRow, cell, (r0, n) => RowWeights.SigmaOf(c.WeightSpectrum.AsSpan(r0 * cell, n * cell), sigma.AsSpan(r0 * cell, n * cell)));
     }
 
     public void Write(VisChunk c)
