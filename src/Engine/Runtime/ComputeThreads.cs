@@ -30,6 +30,12 @@ public static class ComputeThreads
         finally { Current.Value = outer; }
     }
 
+    internal static void With(int threads, Action body) => With(threads, () =>
+    {
+        body();
+        return 0;
+    });
+
     /// <summary>
     /// Runs <paramref name="block"/>(start, count) over items 0..count−1 cut into contiguous blocks, one per compute
     /// thread, side by side; on the calling thread alone when the job has one thread or the items are too few

@@ -41,8 +41,16 @@ public sealed class Pipeline(IReadOnlyList<IVisStep> steps, VisWriter writer)
 
     private readonly Stopwatch _read = new(), _steps = new(), _write = new();
 
-    /// <summary>Runs the chunks through; a cancel request stops every stage after its current chunk (OperationCanceledException).</summary>
-    public void Run(IEnumerable<VisChunk> input, CancellationToken cancel = default)
+    /// <summary>
+    /// Runs the chunks through; a cancel request stops every stage after its current chunk (OperationCanceledException).
+    /// The steps get the job's compute threads less the reader's and the writer's (at least one): on two cores, two
+    /// more threads for the steps' row blocks only added 10–20 % CPU, and each chunk waited for its slowest block
+    /// while four threads took turns on two cores.
+    /// </summary>
+    public void Run(IEnumerable<VisChunk> input, CancellationToken cancel = default) =>
+        ComputeThreads.With(Math.Max(1, ComputeThreads.ForThisJob - 2), () => RunStages(input, cancel));
+
+    private void RunStages(IEnumerable<VisChunk> input, CancellationToken cancel)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var fromReader = new BlockingCollection<VisChunk>(Depth);
