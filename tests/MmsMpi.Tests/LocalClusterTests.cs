@@ -223,6 +223,7 @@ public class LocalClusterTests
         yield return Case("regrid_descending_spw", alma, "--datacolumn", "data", "--spw", "1", "--regridms", "--outframe", "LSRK", "--mode", "channel", "--width", "2");
         yield return Case("every_column_3_spws", GeneratedData.SmallMs, "--datacolumn", "all", "--chanaverage", "--chanbin", "2",
             "--timeaverage", "--timebin", "30s", "--usewtspectrum");
+        yield return Case("combinespws", GeneratedData.EqualSpwsMs, "--datacolumn", "data", "--combinespws");
 
         static TestCaseData Case(string name, string ms, params string[] args) => new TestCaseData(ms, args).SetName($"PlainMsInThreads_{name}");
     }

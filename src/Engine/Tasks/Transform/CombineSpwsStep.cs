@@ -1,5 +1,6 @@
 using MmsMpi.Casacore;
 using MmsMpi.Kernels;
+using MmsMpi.Runtime;
 
 namespace MmsMpi.Tasks.Transform;
 
@@ -7,7 +8,8 @@ namespace MmsMpi.Tasks.Transform;
 /// Spw combination (fact sheet §5.5): the rows of one time, baseline and ids in every selected DDI (the plan's slots)
 /// become one row of the combined spw, through the SpwCombine kernel; a slot that never arrives counts as flagged.
 /// Output rows carry OutputDdi (the combined spw's DDI). Input rows of one timestamp arrive close together in an MS,
-/// so complete rows leave at once and little is held.
+/// so complete rows leave at once and little is held. Output rows are combined in row blocks on the job's compute
+/// threads.
 /// </summary>
 public sealed class CombineSpwsStep(CombinePlan plan, IReadOnlyDictionary<int, int> slotOfDdi, int outputDdi) : IVisStep
 {
@@ -52,16 +54,19 @@ public sealed class CombineSpwsStep(CombinePlan plan, IReadOnlyDictionary<int, i
         var first = _done[0];
         int nout = plan.ChanFreq.Length, ncorr = first.NCorr, cell = nout * ncorr;
         var o = VisChunk.Allocate(outputDdi, n, nout, ncorr, first.Columns);
-        for (int i = 0; i < n; i++)
+        ComputeThreads.ForBlocks(n, cell, (i0, count) =>
         {
-            var p = _done[i];
-            p.Row.WriteTo(o, i);
-            var weight = o.WeightSpectrum.AsSpan(i * cell, cell);
-            var flag = o.Flag.AsSpan(i * cell, cell);
-            foreach (var col in first.Columns)
-                SpwCombine.Run(plan, p.Vis[col], p.Flag, p.Weight, ncorr, o.Vis[col].AsSpan(i * cell, cell), flag, weight);
-            p.Release();
-        }
+            for (int i = i0; i < i0 + count; i++)
+            {
+                var p = _done[i];
+                p.Row.WriteTo(o, i);
+                var weight = o.WeightSpectrum.AsSpan(i * cell, cell);
+                var flag = o.Flag.AsSpan(i * cell, cell);
+                foreach (var col in first.Columns)
+                    SpwCombine.Run(plan, p.Vis[col], p.Flag, p.Weight, ncorr, o.Vis[col].AsSpan(i * cell, cell), flag, weight);
+                p.Release();
+            }
+        });
         o.DeriveRowWeights();
         _done.RemoveRange(0, n);
         return o;
