@@ -70,6 +70,18 @@ public class RuntimeTests
     }
 
     [Test]
+    public void TheFailedJobThatSaysWhyIsTheTasksError()
+    {
+        var (tmp, vis, output) = Setup();
+        using var _ = tmp;
+        // On a full disk one sub-MS's casacore error came without a message while the next ones named the failed write.
+        var task = new FakeTask(new TaskContext(new LocalCluster()), vis, output, [new("a.ms", Failure: ""), new("b.ms", Failure: "write error")]);
+        Assert.That(Assert.Throws<UserError>(() => task.Run())!.Message, Is.EqualTo("b.ms failed: write error"));
+        var alone = new FakeTask(new TaskContext(new LocalCluster()), vis, output, [new("a.ms", Failure: " ")]);
+        Assert.That(Assert.Throws<UserError>(() => alone.Run())!.Message, Is.EqualTo("a.ms failed without a message"));
+    }
+
+    [Test]
     public void AnInterruptedRunKeepsItsStagingAndResumeRunsOnlyTheRest()
     {
         var (tmp, vis, output) = Setup();

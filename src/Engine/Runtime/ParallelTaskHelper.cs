@@ -51,7 +51,7 @@ public abstract class ParallelTaskHelper<TResult>(TaskContext context)
     /// <summary>
     /// Runs jobs on the cluster (those kept from an earlier run are not run again) and returns every result in job
     /// order. A stop request (signal) or an interrupted worker ends the run as interrupted; the first failed job as
-    /// "NAME failed: error" (a task of one job: its error).
+    /// "NAME failed: error" (a task of one job: its error), preferring one whose error has a message.
     /// </summary>
     protected IReadOnlyList<JobResult> ExecuteJobs(IReadOnlyList<Job> jobs)
     {
@@ -82,9 +82,13 @@ public abstract class ParallelTaskHelper<TResult>(TaskContext context)
         var interrupted = results.FirstOrDefault(r => r.InterruptedBy != 0);
         if (interrupted is not null) throw new InterruptedError(interrupted.InterruptedBy, ResumeHint);
         ThrowIfInterrupted();
-        int failed = Array.FindIndex(results, r => r.Error is not null);
-        if (failed >= 0) throw new UserError(jobs.Count > 1 ? $"{jobs[failed].Name} failed: {results[failed].Error}" : results[failed].Error!);
-        return results;
+        // A job can fail without a message (casacore, on a full disk that another job's write met first): the first
+        // failed job that says why is the task's error.
+        int failed = Array.FindIndex(results, r => !string.IsNullOrWhiteSpace(r.Error));
+        if (failed < 0) failed = Array.FindIndex(results, r => r.Error is not null);
+        if (failed < 0) return results;
+        string? why = string.IsNullOrWhiteSpace(results[failed].Error) ? null : results[failed].Error;
+        throw new UserError(why is null ? $"{jobs[failed].Name} failed without a message" : jobs.Count > 1 ? $"{jobs[failed].Name} failed: {why}" : why);
     }
 
     /// <summary>Ends the run as interrupted when a stop was requested (called where stopping is safe).</summary>
