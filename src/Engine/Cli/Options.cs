@@ -17,8 +17,9 @@ public static class Options
 
     /// <summary>
     /// --nthreads, on every command: jobs run at once by a process without mpiexec (sub-MSs of an MMS; DP3's numthreads,
-    /// CASA's nthreads), the threads left over going to a job's own compute (<see cref="Runtime.ComputeThreads"/>: tfcrop's
-    /// baselines, mstransform's row blocks). Under mpiexec each worker rank runs one job at a time on one thread and the option is not used.
+    /// CASA's nthreads), the threads left over going to a job's own compute (<see cref="Runtime.ComputeThreads"/>:
+    /// tfcrop's baselines, mstransform's row blocks). Under mpiexec each worker rank runs one job at a time on one
+    /// thread and the option is not used.
     /// </summary>
     public static readonly Option<int> NThreads = new("--nthreads")
     {

@@ -87,8 +87,8 @@ public abstract class ParallelTaskHelper<TResult>(TaskContext context)
         int failed = Array.FindIndex(results, r => !string.IsNullOrWhiteSpace(r.Error));
         if (failed < 0) failed = Array.FindIndex(results, r => r.Error is not null);
         if (failed < 0) return results;
-        string? why = string.IsNullOrWhiteSpace(results[failed].Error) ? null : results[failed].Error;
-        throw new UserError(why is null ? $"{jobs[failed].Name} failed without a message" : jobs.Count > 1 ? $"{jobs[failed].Name} failed: {why}" : why);
+        string name = jobs[failed].Name, why = results[failed].Error!;
+        throw new UserError(string.IsNullOrWhiteSpace(why) ? $"{name} failed without a message" : jobs.Count > 1 ? $"{name} failed: {why}" : why);
     }
 
     /// <summary>Ends the run as interrupted when a stop was requested (called where stopping is safe).</summary>

@@ -7,7 +7,8 @@ namespace MmsMpi.Tasks.Transform;
 /// <summary>
 /// Channel averaging (fact sheet §5.1): flag-aware weighted mean over chanbin channels (weights: the weight
 /// spectrum, so rows without WEIGHT_SPECTRUM average with their constant WEIGHT, i.e. unit weights as CASA);
-/// output weight spectrum = Σ unflagged weights; WEIGHT/SIGMA from it. chanbin per input DDI (1 = untouched). Row blocks on the job's compute threads.
+/// output weight spectrum = Σ unflagged weights; WEIGHT/SIGMA from it. chanbin per input DDI (1 = untouched).
+/// Row blocks on the job's compute threads.
 /// </summary>
 public sealed class ChanAverageStep(IReadOnlyDictionary<int, int> chanbinByDdi) : IVisStep
 {

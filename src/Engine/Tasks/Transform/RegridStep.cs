@@ -98,7 +98,14 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
         private readonly bool _packWeights;
         private readonly ComplexF[] _outWeight, _inWeight, _sampled;
         private readonly bool[] _scratchFlag, _sampledFlag;
-        private (double[]? In, double[]? Out) _stencilGrids;   // the grids of _stencil (see Run)
+        // scratch for descending grids: the input cell reversed, the samples on the ascending target
+        private readonly ComplexF[] _reversedVis, _ascendingSamples;
+        private readonly bool[] _reversedFlag, _ascendingSampleFlags;
+        private readonly double[] _ascendingTarget;
+        private readonly bool _outDescending;
+        private double[]? _lastIn;   // the input grid _ascendingIn, _inDescending and _stencil were made for
+        private double[] _ascendingIn = [];
+        private bool _inDescending;
         private LinearStencil? _stencil;
 
         public RowRegridder(RegridPlan plan, double[] target, double weightScale, int ncorr, int cellIn)
@@ -110,6 +117,12 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
             _scratchFlag = new bool[cellOut];
             _sampled = new ComplexF[target.Length * ncorr];
             _sampledFlag = new bool[target.Length * ncorr];
+            _outDescending = target.Length > 1 && target[^1] < target[0];
+            _ascendingTarget = _outDescending ? target.Reverse().ToArray() : target;
+            _reversedVis = new ComplexF[cellIn];
+            _reversedFlag = new bool[cellIn];
+            _ascendingSamples = new ComplexF[_outDescending ? _sampled.Length : 0];
+            _ascendingSampleFlags = new bool[_outDescending ? _sampled.Length : 0];
             // Linear and nearest interpolation treat the real and imaginary parts alike and apart, whatever the flags
             // (they only decide output flags, which the weights do not use), so pairs of correlations' weights can
             // share one complex value: the same floats come out. Cubic, spline and fftshift mix the parts or need every flag.
@@ -168,51 +181,58 @@ public sealed class RegridStep(IReadOnlyDictionary<int, RegridPlan> plans) : IVi
                 }
         }
 
-        /// <summary>Onto the target grid into the samples. The kernel wants ascending frequencies: a descending spw is reversed, interpolated and reversed back.</summary>
+        /// <summary>
+        /// Onto the target grid into the samples. The kernels want ascending frequencies: a descending spw's cell is
+        /// reversed into scratch, interpolated, and the samples reversed back.
+        /// </summary>
         private void Interpolate(double[] inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag, int ncorr)
         {
             var outVis = _sampled.AsSpan(0, _target.Length * ncorr);
             var outFlag = _sampledFlag.AsSpan(0, _target.Length * ncorr);
-            bool inDesc = inFreq.Length > 1 && inFreq[^1] < inFreq[0];
-            bool outDesc = _target.Length > 1 && _target[^1] < _target[0];
-            if (!inDesc && !outDesc)
+            AscendingInput(inFreq);
+            if (_inDescending)
             {
-                Run(inFreq, inVis, inFlag, ncorr, outVis, outFlag);
+                inVis = ReverseChannels(inVis, ncorr, _reversedVis);
+                inFlag = ReverseChannels(inFlag, ncorr, _reversedFlag);
+            }
+            if (!_outDescending)
+            {
+                Run(inVis, inFlag, ncorr, outVis, outFlag);
                 return;
             }
-            var v = inDesc ? ReverseChannels(inVis, ncorr) : inVis.ToArray();
-            var fl = inDesc ? ReverseChannels(inFlag, ncorr) : inFlag.ToArray();
-            var ov = new ComplexF[outVis.Length];
-            var ofl = new bool[outFlag.Length];
-            Run(inFreq, v, fl, ncorr, ov, ofl);
-            (outDesc ? ReverseChannels<ComplexF>(ov, ncorr) : ov).CopyTo(outVis);
-            (outDesc ? ReverseChannels<bool>(ofl, ncorr) : ofl).CopyTo(outFlag);
+            var ascVis = _ascendingSamples.AsSpan(0, outVis.Length);
+            var ascFlag = _ascendingSampleFlags.AsSpan(0, outFlag.Length);
+            Run(inVis, inFlag, ncorr, ascVis, ascFlag);
+            ReverseChannels<ComplexF>(ascVis, ncorr, outVis);
+            ReverseChannels<bool>(ascFlag, ncorr, outFlag);
         }
 
         /// <summary>
-        /// One row on the grids as given (reversed to ascending where they descend; the data already are). Linear
-        /// interpolation takes the stencil of the last pair of grids seen: the rows of one timestamp (every baseline)
-        /// and the weights share their grids, so it is built once per timestamp.
+        /// The input grid of the last row seen, ascending, and its linear stencil: the rows of one timestamp (every
+        /// baseline) and the weights share their grid, so both are made once per timestamp.
         /// </summary>
-        private void Run(double[] inFreq, ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag, int ncorr, Span<ComplexF> outVis, Span<bool> outFlag)
+        private void AscendingInput(double[] inFreq)
         {
-            if (_plan.Method != InterpolationMethod.Linear)
-            {
-                Interpolation.Run(_plan.Method, Ascending(inFreq), inVis, inFlag, ncorr, Ascending(_target), outVis, outFlag);
-                return;
-            }
-            if (!ReferenceEquals(inFreq, _stencilGrids.In))
-                (_stencilGrids, _stencil) = ((inFreq, _target), new LinearStencil(Ascending(inFreq), Ascending(_target)));
-            Interpolation.Linear(_stencil!, inVis, inFlag, ncorr, outVis, outFlag);
+            if (ReferenceEquals(inFreq, _lastIn)) return;
+            _lastIn = inFreq;
+            _inDescending = inFreq.Length > 1 && inFreq[^1] < inFreq[0];
+            _ascendingIn = _inDescending ? inFreq.Reverse().ToArray() : inFreq;
+            _stencil = _plan.Method == InterpolationMethod.Linear ? new LinearStencil(_ascendingIn, _ascendingTarget) : null;
         }
 
-        private static double[] Ascending(double[] freq) => freq.Length > 1 && freq[^1] < freq[0] ? freq.Reverse().ToArray() : freq;
+        /// <summary>One row on the ascending grids (the data already reversed where their grid descends).</summary>
+        private void Run(ReadOnlySpan<ComplexF> inVis, ReadOnlySpan<bool> inFlag, int ncorr, Span<ComplexF> outVis, Span<bool> outFlag)
+        {
+            if (_stencil is not null) Interpolation.Linear(_stencil, inVis, inFlag, ncorr, outVis, outFlag);
+            else Interpolation.Run(_plan.Method, _ascendingIn, inVis, inFlag, ncorr, _ascendingTarget, outVis, outFlag);
+        }
 
-        private static T[] ReverseChannels<T>(ReadOnlySpan<T> cell, int ncorr)
+        /// <summary>The cell's channels in reverse order (correlations kept) into the start of scratch.</summary>
+        private static Span<T> ReverseChannels<T>(ReadOnlySpan<T> cell, int ncorr, Span<T> scratch)
         {
             int nchan = cell.Length / ncorr;
-            var o = new T[cell.Length];
-            for (int ch = 0; ch < nchan; ch++) cell.Slice((nchan - 1 - ch) * ncorr, ncorr).CopyTo(o.AsSpan(ch * ncorr, ncorr));
+            var o = scratch[..cell.Length];
+            for (int ch = 0; ch < nchan; ch++) cell.Slice((nchan - 1 - ch) * ncorr, ncorr).CopyTo(o.Slice(ch * ncorr, ncorr));
             return o;
         }
     }
