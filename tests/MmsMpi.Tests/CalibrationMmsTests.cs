@@ -157,8 +157,4 @@ public class CalibrationMmsTests
         Run("split", "--vis", applied, "--outputvis", tmp["two-step.ms"]);
         AssertSameMs(tmp["two-step.ms"], tmp["fly.ms"]);
     }
-
-    /// <summary>The flag statistics lines of applycal's output.</summary>
-    private static string[] Counts(string stdout) =>
-        stdout.Split('\n').Where(l => l.Contains("Total visibilities") || l.Contains(" Jones: In:")).ToArray();
 }

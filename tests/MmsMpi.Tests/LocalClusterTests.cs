@@ -244,6 +244,39 @@ public class LocalClusterTests
         CalTesting.AssertSameMs(tmp["n1.ms"], tmp["n5.ms"]);
     }
 
+    /// <summary>
+    /// applycal and mstransform --docallib calibrate a plain MS's rows in row blocks on the job's threads (5 − 1 and
+    /// 5 − 2 here): the columns and the flag statistics of one thread, bit for bit. The G table flags an antenna at
+    /// one solution time, so rows take both the flagging and the plain path.
+    /// </summary>
+    [Test]
+    public void CalibratingAPlainMsInFiveThreadsEqualsOneThread()
+    {
+        using var tmp = new TempDir();
+        string vla = RealData.Path("day2_TDEM0003_10s_norx_1src_1spw.ms");
+        List<(string Path, CalTesting.Table Table)> tables =
+        [
+            (tmp["t.G"], new("G", CalTesting.Solutions(vla, 6, 60, [0], CalTesting.Flag(3, timeIndex: 2)))),
+            (tmp["t.B"], new("B", CalTesting.Solutions(vla, 1, 61, [0]))),
+        ];
+        foreach (var (path, table) in tables) CalTesting.Make(vla, path, table);
+        File.WriteAllLines(tmp["cal.txt"], tables.Select(t => $"caltable='{t.Path}' calwt=True"));
+        var counts = new List<string[]>();
+        foreach (var n in new[] { "1", "5" })
+        {
+            var applied = Proc.MmsMpi(["applycal", "--vis", tmp.CopyOf(vla, $"n{n}.ms"), "--nthreads", n, .. CalTesting.ApplyArgs(tables)]);
+            Assert.That(applied.ExitCode, Is.EqualTo(0), applied.ToString());
+            counts.Add(CalTesting.Counts(applied.Stdout));
+            var fly = Proc.MmsMpi("mstransform", "--vis", vla, "--outputvis", tmp[$"fly{n}.ms"], "--docallib", "--callib", tmp["cal.txt"],
+                "--chanaverage", "--chanbin", "2", "--nthreads", n);
+            Assert.That(fly.ExitCode, Is.EqualTo(0), fly.ToString());
+        }
+        CalTesting.AssertSameMs(tmp["n1.ms"], tmp["n5.ms"]);
+        CalTesting.AssertSameMs(tmp["fly1.ms"], tmp["fly5.ms"]);
+        Assert.That(counts[0], Is.Not.Empty.And.EqualTo(counts[1]), "the flag statistics summed over the row blocks");
+        Assert.That(string.Join('\n', counts[0]), Does.Match(@"G Jones: .* Out: [1-9]"), "the G table flagged an antenna's cells");
+    }
+
     [Test]
     public void AnMpiJobOfOneRankRunsTheJobsOnRankZero()
     {

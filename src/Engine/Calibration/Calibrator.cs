@@ -1,6 +1,7 @@
 using System.Numerics;
 using MmsMpi.Casacore;
 using MmsMpi.Kernels;
+using MmsMpi.Runtime;
 using MmsMpi.Tasks.Transform;
 
 namespace MmsMpi.Calibration;
@@ -42,39 +43,72 @@ public sealed class Calibrator
     /// <summary>Whether some table scales weights, so they are reset from the sigmas and written.</summary>
     public bool CalibratesWeights { get; }
 
+    /// <summary>
+    /// Calibrates the block's selected rows and adds what it did to <paramref name="counts"/>. The rows' Jones are
+    /// looked up first on this thread (the cache and <see cref="Unsolved"/> are this calibrator's own), then the rows
+    /// are calibrated in row blocks on the job's compute threads, each block counting for itself: a row's cells
+    /// depend on that row alone, so the output is the same however the rows are cut.
+    /// </summary>
     public void Apply(CalBlock b, bool[] chanMask, bool[] corrMask, CalCounts counts)
     {
-        int ncorr = b.NCorr, cell = b.CellSize;
-        bool whole = !chanMask.Contains(false) && !corrMask.Contains(false);
-        int selectedCells = chanMask.Count(c => c) * corrMask.Count(c => c);
-        var factor = ChunkPool.Rent<ComplexF>(cell);
+        // Each selected row's index into the distinct Jones of the block (rows of one time are neighbours), −1 if not selected.
+        var jones = new List<Combined>();
+        var which = ChunkPool.Rent<int>(b.NRow);
         for (int r = 0; r < b.NRow; r++)
         {
-            if (!b.Selected[r]) continue;
-            var jones = Get(b.Time[r], b.Field[r], b.Observation[r], b.Spw, b.Freqs);
-            if (jones.Uncalibrated)
+            if (!b.Selected[r])
             {
-                counts.UncalibratedSpws.Add(b.Spw);
-                if (_mode.Strict()) FlagSelected(b, r, chanMask, corrMask);
+                which[r] = -1;
                 continue;
             }
-            int a1 = b.Antenna1[r], a2 = b.Antenna2[r], row0 = r * cell;
-            counts.NVisTotal += selectedCells;
-            if (jones.AntennaBad[a1] || jones.AntennaBad[a2]) CountAndFlag(b, r, jones, chanMask, corrMask, counts);
-            else
-            {
-                // No table flags anything on this baseline: every table sees the row's own flags.
-                long flagged = whole ? b.Flag.AsSpan(row0, cell).Count(true) : CountFlagged(b, r, chanMask, corrMask);
-                for (int t = 0; t < _terms.Count; t++)
-                    if (jones.Bad[t] is not null) { counts.NData[t] += selectedCells; counts.FlagIn[t] += flagged; counts.FlagOut[t] += flagged; }
-            }
-            if (_mode.WritesData()) Correct(b, r, jones, factor, whole, chanMask, corrMask);
-            if (CalibratesWeights)
-                for (int k = 0; k < ncorr; k++)
-                    if (corrMask[k])
-                        Reweight(b, r, k, jones.WtScale[a1 * 2 + b.CorrProducts[2 * k]] * jones.WtScale[a2 * 2 + b.CorrProducts[2 * k + 1]], chanMask);
+            var j = Get(b.Time[r], b.Field[r], b.Observation[r], b.Spw, b.Freqs);
+            if (jones.Count == 0 || !ReferenceEquals(jones[^1], j)) jones.Add(j);
+            which[r] = jones.Count - 1;
         }
-        ChunkPool.Return(factor);
+        var cells = new CellMask(chanMask, corrMask);
+        ComputeThreads.ForBlocks(b.NRow, b.CellSize, (r0, n) =>
+        {
+            var own = CalCounts.For(_terms.Count);
+            var factor = ChunkPool.Rent<ComplexF>(b.CellSize);
+            for (int r = r0; r < r0 + n; r++)
+                if (which[r] >= 0) ApplyRow(b, r, jones[which[r]], cells, factor, own);
+            ChunkPool.Return(factor);
+            lock (counts) counts.Merge(own);
+        });
+        ChunkPool.Return(which);
+    }
+
+    /// <summary>The cells of a row a job calibrates: its channel and correlation masks, and whether that is all of them.</summary>
+    private sealed record CellMask(bool[] Chans, bool[] Corrs)
+    {
+        public bool Whole { get; } = !Chans.Contains(false) && !Corrs.Contains(false);
+        public int Count { get; } = Chans.Count(c => c) * Corrs.Count(c => c);
+    }
+
+    private void ApplyRow(CalBlock b, int r, Combined jones, CellMask cells, ComplexF[] factor, CalCounts counts)
+    {
+        var (chanMask, corrMask) = (cells.Chans, cells.Corrs);
+        if (jones.Uncalibrated)
+        {
+            counts.UncalibratedSpws.Add(b.Spw);
+            if (_mode.Strict()) FlagSelected(b, r, chanMask, corrMask);
+            return;
+        }
+        int a1 = b.Antenna1[r], a2 = b.Antenna2[r], row0 = r * b.CellSize;
+        counts.NVisTotal += cells.Count;
+        if (jones.AntennaBad[a1] || jones.AntennaBad[a2]) CountAndFlag(b, r, jones, chanMask, corrMask, counts);
+        else
+        {
+            // No table flags anything on this baseline: every table sees the row's own flags.
+            long flagged = cells.Whole ? b.Flag.AsSpan(row0, b.CellSize).Count(true) : CountFlagged(b, r, chanMask, corrMask);
+            for (int t = 0; t < _terms.Count; t++)
+                if (jones.Bad[t] is not null) { counts.NData[t] += cells.Count; counts.FlagIn[t] += flagged; counts.FlagOut[t] += flagged; }
+        }
+        if (_mode.WritesData()) Correct(b, r, jones, factor, cells.Whole, chanMask, corrMask);
+        if (CalibratesWeights)
+            for (int k = 0; k < b.NCorr; k++)
+                if (corrMask[k])
+                    Reweight(b, r, k, jones.WtScale[a1 * 2 + b.CorrProducts[2 * k]] * jones.WtScale[a2 * 2 + b.CorrProducts[2 * k + 1]], chanMask);
     }
 
     /// <summary>

@@ -127,6 +127,10 @@ public static class CalTesting
         return r;
     }
 
+    /// <summary>The flag statistics lines of applycal's output.</summary>
+    public static string[] Counts(string stdout) =>
+        stdout.Split('\n').Where(l => l.Contains("Total visibilities") || l.Contains(" Jones: In:")).ToArray();
+
     /// <summary>compare_ms.py with the weight spectra: a and b hold the same rows, columns bit for bit.</summary>
     public static void AssertSameMs(string a, string b)
     {

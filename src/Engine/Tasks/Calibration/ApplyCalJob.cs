@@ -37,7 +37,9 @@ public sealed record ApplyCalJob(string Ms, IReadOnlyList<ApplySpec> Tables, App
         var counts = CalCounts.For(calibrator.Terms.Count);
         var rows = newCorrected ? Enumerable.Repeat(true, ddi.Length).ToArray() : selection.Rows;
         // Two stages: this thread reads and writes (casacore is used from one thread only) while a second one
-        // calibrates the block read before, so the computation hides behind the I/O.
+        // calibrates the block read before, so the computation hides behind the I/O; the calibration's row blocks
+        // get the job's other threads.
+        int calThreads = Math.Max(1, ComputeThreads.ForThisJob - 1);
         CalBlock? previous = null;
         Task calibrating = Task.CompletedTask;
         try
@@ -50,7 +52,7 @@ public sealed record ApplyCalJob(string Ms, IReadOnlyList<ApplySpec> Tables, App
                 var corrs = selection.CorrelationMask(layout.Flags.DdiPol[d], layout.Flags.NCorr(d));
                 var block = io.Read(runs, selection.Rows, chans.Contains(false) || corrs.Contains(false) || calibrator.MayLeaveUncalibrated(spw));
                 calibrating.GetAwaiter().GetResult();
-                calibrating = Task.Run(() => calibrator.Apply(block, chans, corrs, counts));
+                calibrating = Task.Run(() => ComputeThreads.With(calThreads, () => calibrator.Apply(block, chans, corrs, counts)));
                 Finish(previous, io);
                 previous = block;
             }
