@@ -43,17 +43,25 @@ public sealed class RflagAgent(RflagSpec spec, MsFlagLayout layout, bool calcula
         double time = timeDev ?? chunk!.Time.Threshold(), freq = freqDev ?? chunk!.Freq.Threshold();
         var terms = _terms[block.Pol];
         var corrs = Enumerable.Range(0, block.NCorr).Where(k => cells.Correlations[k]).ToArray();
-        for (int b = 0; b < planes.Count; b++)
-        {
-            var rows = baselines[b];
-            var flagged = new List<(int P, int T, int C)>();
-            if (time > 0) flagged.AddRange(planes[b].TimeOutliers(time * spec.TimeDevScale));
-            if (freq > 0) flagged.AddRange(planes[b].FreqOutliers(freq * spec.FreqDevScale, spec.SpectralMax, spec.SpectralMin));
-            foreach (var (p, t, c) in flagged)
-                foreach (int k in terms[p].Corrs) block.Set(rows[t], channels[c], k, true, _report);
-            if (spec.ExtendFlags) ExtendRule.Apply(block, rows, channels, corrs, ExtendSpec.AfterTfcrop, _report);
-            _report.Selected += (long)rows.Length * channels.Length * corrs.Length;
-        }
+        // The baselines side by side, as their planes: a baseline's outliers and extension touch only its own rows,
+        // so the flags are those of one thread; each thread counts for itself.
+        Parallel.For(0, planes.Count, new ParallelOptions { MaxDegreeOfParallelism = ComputeThreads.ForThisJob }, () => new CommandReport(),
+            (b, _, report) =>
+            {
+                var rows = baselines[b];
+                var flagged = new List<(int P, int T, int C)>();
+                if (time > 0) flagged.AddRange(planes[b].TimeOutliers(time * spec.TimeDevScale));
+                if (freq > 0) flagged.AddRange(planes[b].FreqOutliers(freq * spec.FreqDevScale, spec.SpectralMax, spec.SpectralMin));
+                foreach (var (p, t, c) in flagged)
+                    foreach (int k in terms[p].Corrs) block.Set(rows[t], channels[c], k, true, report);
+                if (spec.ExtendFlags) ExtendRule.Apply(block, rows, channels, corrs, ExtendSpec.AfterTfcrop, report);
+                report.Selected += (long)rows.Length * channels.Length * corrs.Length;
+                return report;
+            },
+            report =>
+            {
+                lock (_report) _report.Merge(report);
+            });
     }
 
     public CommandReport Report() => _report;
