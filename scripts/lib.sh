@@ -34,11 +34,14 @@ ensure_packages() {
 }
 
 # The solution, then the CLI published ReadyToRun into build/app (MMSMPI_DLL): precompiled, a process (every rank)
-# starts without JIT-compiling its start-up code (measured: 0.45 s to after MPI init → 0.2 s). ReadyToRun needs a
-# runtime identifier; the .NET runtime stays the shared one (not self-contained).
+# starts without JIT-compiling its start-up code (measured: 0.45 s to after MPI init → 0.2 s). Self-contained, with
+# one composite image of the app and the framework assemblies it loads (src/Engine/Engine.csproj): the framework's
+# generics over our types are precompiled too (measured: a rank's first job message 80–100 ms → a few ms, flagdata
+# summary with 2 workers 1.02–1.44 s → 0.98–1.17 s). `dotnet build/app/MmsMpi.dll` runs on the app's own runtime.
+# The composite takes 1–2 minutes to compile on two cores.
 build_release() {
-  echo "Building (Release, native libraries included)..."
+  echo "Building (Release, native libraries included; the ReadyToRun composite takes a minute or two)..."
   dotnet build "$ROOT/MmsMpi.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
-  dotnet publish "$ROOT/src/Engine/Engine.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$ROOT/build/app" -nologo -v quiet -clp:ErrorsOnly
+  dotnet publish "$ROOT/src/Engine/Engine.csproj" -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
+    -p:PublishReadyToRunComposite=true -o "$ROOT/build/app" -nologo -v quiet -clp:ErrorsOnly
 }
