@@ -40,10 +40,14 @@ public static class ExtendRule
         {
             var perTime = new int[np, nt];
             var perChan = new int[np, nc];
-            for (int p = 0; p < np; p++)
+            // in storage order (a row's cells are contiguous): the counts do not depend on the order they are taken in
+            for (int t = 0; t < nt; t++)
                 for (int c = 0; c < nc; c++)
-                    for (int t = 0; t < nt; t++)
-                        if (Flagged(p, c, t)) { perTime[p, t]++; perChan[p, c]++; }
+                {
+                    int cell = block.Index(rows[t], channels[c], 0);
+                    for (int p = 0; p < np; p++)
+                        if (block.Flag[cell + corrs[p]]) { perTime[p, t]++; perChan[p, c]++; }
+                }
             for (int p = 0; p < np; p++)
             {
                 if (spec.GrowFreq > 0)
@@ -57,12 +61,14 @@ public static class ExtendRule
             }
         }
 
+        // each (time, channel) on its own, so in storage order too
         if (spec.ExtendPols && np > 1)
-            for (int c = 0; c < nc; c++)
-                for (int t = 0; t < nt; t++)
+            for (int t = 0; t < nt; t++)
+                for (int c = 0; c < nc; c++)
                 {
+                    int cell = block.Index(rows[t], channels[c], 0);
                     bool any = false;
-                    for (int p = 0; p < np && !any; p++) any = Flagged(p, c, t);
+                    for (int p = 0; p < np && !any; p++) any = block.Flag[cell + corrs[p]];
                     if (any)
                         for (int p = 0; p < np; p++) Flag(p, c, t);
                 }
