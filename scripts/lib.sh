@@ -36,8 +36,9 @@ ensure_packages() {
 # The solution, then the CLI published ReadyToRun into build/app (MMSMPI_DLL): precompiled, a process (every rank)
 # starts without JIT-compiling its start-up code (measured: 0.45 s to after MPI init → 0.2 s). Self-contained, with
 # one composite image of the app and the framework assemblies it loads (src/Engine/Engine.csproj): the framework's
-# generics over our types are precompiled too (measured: a rank's first job message 80–100 ms → a few ms, flagdata
-# summary with 2 workers 1.02–1.44 s → 0.98–1.17 s). `dotnet build/app/MmsMpi.dll` runs on the app's own runtime.
+# generics over our types are precompiled too (measured: System.Text.Json methods JIT-compiled per rank for a
+# flagdata summary ~550 → 14, which took 64–106 ms of a rank's first job message; the summary with 2 workers
+# 1.02–1.44 s → 0.98–1.17 s). `dotnet build/app/MmsMpi.dll` runs on the app's own runtime.
 # The composite takes 1–2 minutes to compile on two cores.
 build_release() {
   echo "Building (Release, native libraries included; the ReadyToRun composite takes a minute or two)..."

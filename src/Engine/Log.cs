@@ -13,7 +13,6 @@ namespace MmsMpi;
 /// </summary>
 public static class Log
 {
-
     /// <summary>Loggers whose lines go to the file only: the lines a worker handed over (written as they came; the
     /// worker printed what the terminal needs itself), and the ERROR line the terminal got from the CLI directly.</summary>
     private const string FileOnly = "File.";
