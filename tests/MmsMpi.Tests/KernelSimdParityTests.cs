@@ -277,4 +277,26 @@ public class KernelSimdParityTests
                     Is.EqualTo((BitConverter.SingleToInt32Bits(vis[i].Re), BitConverter.SingleToInt32Bits(vis[i].Im))), $"n {n} element {i}");
         }
     }
+
+    /// <summary>
+    /// flagdata summary's count per correlation: the same counts in both paths, and the true ones, for cells shorter
+    /// than a vector, with a tail, and longer than 255 vectors (the byte counters are emptied before they overflow).
+    /// </summary>
+    [TestCaseSource(nameof(Fills))]
+    public void CellFlagCount(Fill fill)
+    {
+        var rng = new Random(8000 + (int)fill);
+        foreach (int ncorr in new[] { 1, 2, 3, 4 })
+        foreach (int nchan in new[] { 1, 7, 8, 64, 2049, 4100 })
+        {
+            var flag = MakeCube(rng, nchan * ncorr, fill).Flag;
+            var expected = new long[ncorr];
+            for (int i = 0; i < flag.Length; i++) if (flag[i]) expected[i % ncorr]++;
+            var (scalar, simd) = (new long[ncorr], new long[ncorr]);
+            Kernels.CellFlagCount.PerCorrelationScalar(flag, ncorr, scalar);
+            Kernels.CellFlagCount.PerCorrelationSimd(flag, ncorr, simd);
+            Assert.That(scalar, Is.EqualTo(expected), $"scalar, ncorr {ncorr} nchan {nchan}");
+            Assert.That(simd, Is.EqualTo(expected), $"simd, ncorr {ncorr} nchan {nchan}");
+        }
+    }
 }

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using MmsMpi.Kernels;
+
 namespace MmsMpi.Tasks.Flagging.Agents;
 
 /// <summary>
@@ -26,45 +29,61 @@ public sealed class SummaryAgent(SummarySpec spec, MsFlagLayout layout) : IFlagA
         long rowTotal = (long)nchan * ncorr;
         var perCorr = new long[block.NCorr];
         var perChan = new long[block.NChan];
+        // Every cell of a row selected and no count per channel (a summary without spw or correlation selection):
+        // the row's flags are counted per correlation in one pass over its cell.
+        bool wholeCells = nchan == block.NChan && ncorr == block.NCorr && !spec.SpwChan;
         foreach (int row in cells.Rows)
         {
             Array.Clear(perCorr);
-            long rowFlags = 0;
-            for (int ch = 0; ch < block.NChan; ch++)
-            {
-                if (!cells.Channels[ch]) continue;
-                int chanFlags = 0;
-                for (int k = 0; k < block.NCorr; k++)
-                    if (cells.Correlations[k] && block.Flag[block.Index(row, ch, k)]) { chanFlags++; perCorr[k]++; }
-                perChan[ch] = chanFlags;
-                rowFlags += chanFlags;
-            }
+            long rowFlags = wholeCells ? CountWholeCell(block, row, perCorr) : CountSelected(block, cells, row, perCorr, perChan);
             var c = CounterFor(spec.FieldCnt ? field[row] : -1);
             c.All.Add(rowFlags, rowTotal);
-            c.Add("array", array[row], rowFlags, rowTotal);
-            c.Add("field", field[row], rowFlags, rowTotal);
-            c.Add("spw", block.Spw, rowFlags, rowTotal);
-            c.Add("scan", scan[row], rowFlags, rowTotal);
-            c.Add("observation", obs[row], rowFlags, rowTotal);
-            c.Add("antenna", ant1[row], rowFlags, rowTotal);
-            if (ant1[row] != ant2[row]) c.Add("antenna", ant2[row], rowFlags, rowTotal);
+            c.Add(Category.Array, array[row], rowFlags, rowTotal);
+            c.Add(Category.Field, field[row], rowFlags, rowTotal);
+            c.Add(Category.Spw, block.Spw, rowFlags, rowTotal);
+            c.Add(Category.Scan, scan[row], rowFlags, rowTotal);
+            c.Add(Category.Observation, obs[row], rowFlags, rowTotal);
+            c.Add(Category.Antenna, ant1[row], rowFlags, rowTotal);
+            if (ant1[row] != ant2[row]) c.Add(Category.Antenna, ant2[row], rowFlags, rowTotal);
             for (int k = 0; k < block.NCorr; k++)
             {
                 if (!cells.Correlations[k]) continue;
                 int corrType = layout.PolCorrTypes[block.Pol][k];
-                c.Add("correlation", corrType, perCorr[k], nchan);
-                if (spec.SpwCorr) c.Add("spw:correlation", Key(block.Spw, corrType), perCorr[k], nchan);
+                c.Add(Category.Correlation, corrType, perCorr[k], nchan);
+                if (spec.SpwCorr) c.Add(Category.SpwCorrelation, Key(block.Spw, corrType), perCorr[k], nchan);
             }
             if (spec.SpwChan)
                 for (int ch = 0; ch < block.NChan; ch++)
-                    if (cells.Channels[ch]) c.Add("spw:channel", Key(block.Spw, ch), perChan[ch], ncorr);
+                    if (cells.Channels[ch]) c.Add(Category.SpwChannel, Key(block.Spw, ch), perChan[ch], ncorr);
             if (spec.BaseCnt)
             {
-                c.Add("baseline", Key(ant1[row], ant2[row]), rowFlags, rowTotal);
-                c.Add("antenna:scan", Key(ant1[row], scan[row]), rowFlags, rowTotal);
-                if (ant1[row] != ant2[row]) c.Add("antenna:scan", Key(ant2[row], scan[row]), rowFlags, rowTotal);
+                c.Add(Category.Baseline, Key(ant1[row], ant2[row]), rowFlags, rowTotal);
+                c.Add(Category.AntennaScan, Key(ant1[row], scan[row]), rowFlags, rowTotal);
+                if (ant1[row] != ant2[row]) c.Add(Category.AntennaScan, Key(ant2[row], scan[row]), rowFlags, rowTotal);
             }
         }
+    }
+
+    private static long CountWholeCell(FlagBlock block, int row, long[] perCorr)
+    {
+        CellFlagCount.PerCorrelation(block.Flag.AsSpan(block.Index(row, 0, 0), block.CellSize), block.NCorr, perCorr);
+        return perCorr.Sum();
+    }
+
+    /// <summary>The row's flagged cells among the selected channels and correlations, also per channel.</summary>
+    private static long CountSelected(FlagBlock block, BlockCells cells, int row, long[] perCorr, long[] perChan)
+    {
+        long rowFlags = 0;
+        for (int ch = 0; ch < block.NChan; ch++)
+        {
+            if (!cells.Channels[ch]) continue;
+            int chanFlags = 0;
+            for (int k = 0; k < block.NCorr; k++)
+                if (cells.Correlations[k] && block.Flag[block.Index(row, ch, k)]) { chanFlags++; perCorr[k]++; }
+            perChan[ch] = chanFlags;
+            rowFlags += chanFlags;
+        }
+        return rowFlags;
     }
 
     private static long Key(int a, int b) => ((long)a << 32) | (uint)b;
@@ -92,40 +111,51 @@ public sealed class SummaryAgent(SummarySpec spec, MsFlagLayout layout) : IFlagA
         return new CommandReport { Summary = summary, Selected = (long)summary.All.Total };
     }
 
+    /// <summary>The categories of a summary; <see cref="CategoryNames"/> holds the names CASA gives them.</summary>
+    private enum Category { Array, Field, Spw, Scan, Observation, Antenna, Correlation, SpwCorrelation, SpwChannel, Baseline, AntennaScan }
+
+    private static readonly string[] CategoryNames =
+        ["array", "field", "spw", "scan", "observation", "antenna", "correlation", "spw:correlation", "spw:channel", "baseline", "antenna:scan"];
+
     /// <summary>The name CASA gives an integer key of a category.</summary>
-    private string Name(string category, long key)
+    private string Name(Category category, long key)
     {
         int hi = (int)(key >> 32), lo = (int)(key & 0xffffffff);
         return category switch
         {
-            "antenna" => layout.AntennaNames[lo],
-            "field" => layout.FieldNames[lo],
-            "correlation" => CorrelationNames.Name(lo),
-            "spw:correlation" => $"{hi}:{CorrelationNames.Name(lo)}",
-            "spw:channel" => $"{hi}:{lo}",
-            "baseline" => $"{layout.AntennaNames[hi]}&&{layout.AntennaNames[lo]}",
-            "antenna:scan" => $"{layout.AntennaNames[hi]}:{lo}",
+            Category.Antenna => layout.AntennaNames[lo],
+            Category.Field => layout.FieldNames[lo],
+            Category.Correlation => CorrelationNames.Name(lo),
+            Category.SpwCorrelation => $"{hi}:{CorrelationNames.Name(lo)}",
+            Category.SpwChannel => $"{hi}:{lo}",
+            Category.Baseline => $"{layout.AntennaNames[hi]}&&{layout.AntennaNames[lo]}",
+            Category.AntennaScan => $"{layout.AntennaNames[hi]}:{lo}",
             _ => lo.ToString(),
         };
     }
 
-    /// <summary>Counts with integer keys per category (names resolved once, at the end).</summary>
+    /// <summary>
+    /// Counts with integer keys per category (names resolved once, at the end): a dictionary per category, as a row
+    /// adds to eight or more of them and a string in the key would be hashed and compared each time.
+    /// </summary>
     private sealed class Counter
     {
         public readonly FlagCount All = new();
-        private readonly Dictionary<(string Category, long Key), FlagCount> _counts = [];
+        private readonly Dictionary<long, FlagCount>[] _counts = CategoryNames.Select(_ => new Dictionary<long, FlagCount>()).ToArray();
 
-        public void Add(string category, long key, long flagged, long total)
+        public void Add(Category category, long key, long flagged, long total)
         {
-            if (!_counts.TryGetValue((category, key), out var c)) _counts[(category, key)] = c = new FlagCount();
-            c.Add(flagged, total);
+            ref var c = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts[(int)category], key, out _);
+            (c ??= new FlagCount()).Add(flagged, total);
         }
 
         public FlagSummary Named(SummaryAgent agent)
         {
             var s = new FlagSummary();
             s.All.Add(All.Flagged, All.Total);
-            foreach (var ((category, key), count) in _counts) s.Add(category, agent.Name(category, key), count.Flagged, count.Total);
+            for (int category = 0; category < _counts.Length; category++)
+                foreach (var (key, count) in _counts[category])
+                    s.Add(CategoryNames[category], agent.Name((Category)category, key), count.Flagged, count.Total);
             return s;
         }
     }
