@@ -56,9 +56,12 @@ public sealed class FlagBlock
     }
 
     /// <summary>Sets one cell; counts a change in the report and marks the row.</summary>
-    public void Set(int row, int chan, int corr, bool value, CommandReport report)
+    public void Set(int row, int chan, int corr, bool value, CommandReport report) => SetAt(row, Index(row, chan, corr), value, report);
+
+    /// <summary><see cref="Set"/> by the cell's index in <see cref="Flag"/> (which must be in the row).</summary>
+    public void SetAt(int row, int index, bool value, CommandReport report)
     {
-        ref bool cell = ref Flag[Index(row, chan, corr)];
+        ref bool cell = ref Flag[index];
         if (cell == value) return;
         cell = value;
         Changed[row] = true;

@@ -1,3 +1,4 @@
+using MmsMpi.Kernels;
 using System.Runtime.CompilerServices;
 using MmsMpi.Casacore;
 
@@ -131,7 +132,7 @@ public sealed record VisTerm(string Name, int[] Corrs, ComplexF[] Weights)
     {
         return function switch
         {
-            VisFunction.Abs => (float)Math.Sqrt((double)re * re + (double)im * im),
+            VisFunction.Abs => Amplitude.Of(re, im),
             VisFunction.Real => re,
             VisFunction.Imag => im,
             VisFunction.Arg => MathF.Atan2(im, re),

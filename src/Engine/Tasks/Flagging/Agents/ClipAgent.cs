@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using MmsMpi.Casacore;
+using MmsMpi.Kernels;
+using MmsMpi.Tasks.Transform;
 
 namespace MmsMpi.Tasks.Flagging.Agents;
 
@@ -22,6 +25,11 @@ public sealed class ClipAgent(ClipSpec spec, MsFlagLayout layout) : IFlagAgent
             _terms[block.Pol] = terms = spec.Expression.TermsFor(layout.PolCorrTypes[block.Pol]).ToArray();
         var vis = block.Vis[spec.DataColumn];
         var function = spec.Expression.Function;
+        if (IsEachCorrelation(terms, block.NCorr) && cells.Channels.All(c => c))
+        {
+            ClipWholeCells(block, cells, vis, function);
+            return;
+        }
         // Single-correlation terms (ABS_ALL, REAL_XX, ...: the common case) read their correlation directly, the
         // same value VisTerm.Evaluate gives for them, without the per-cell span and combination loop.
         bool single = terms.All(t => t.Corrs.Length == 1);
@@ -44,6 +52,36 @@ public sealed class ClipAgent(ClipSpec spec, MsFlagLayout layout) : IFlagAgent
                 }
             }
         _report.Selected += selected;
+    }
+
+    /// <summary>Term t is correlation t alone, for every correlation (ABS_ALL and the like: the default).</summary>
+    private static bool IsEachCorrelation(VisTerm[] terms, int ncorr) =>
+        terms.Length == ncorr && terms.Select((t, i) => t.Corrs.Length == 1 && t.Corrs[0] == i).All(b => b);
+
+    /// <summary>
+    /// Every cell of each selected row tested, cell e of the row by the value of its own visibility: the row's values
+    /// first (amplitudes through the <see cref="Amplitude"/> kernel), then the rule; the same flags as the cell loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private void ClipWholeCells(FlagBlock block, BlockCells cells, ComplexF[] vis, VisFunction function)
+    {
+        int size = block.CellSize;
+        var values = ChunkPool.Rent<float>(size);
+        try
+        {
+            foreach (int row in cells.Rows)
+            {
+                int at = block.Index(row, 0, 0);
+                var rowVis = vis.AsSpan(at, size);
+                if (function == VisFunction.Abs) Amplitude.Of(rowVis, values);
+                else
+                    for (int e = 0; e < size; e++) values[e] = VisTerm.Apply(function, rowVis[e].Re, rowVis[e].Im);
+                for (int e = 0; e < size; e++)
+                    if (_rule.Flags(values[e])) block.SetAt(row, at + e, true, _report);
+            }
+        }
+        finally { ChunkPool.Return(values); }
+        _report.Selected += (long)cells.Rows.Length * size;
     }
 
     public CommandReport Report() => _report;
