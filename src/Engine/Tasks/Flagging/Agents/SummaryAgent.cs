@@ -111,11 +111,16 @@ public sealed class SummaryAgent(SummarySpec spec, MsFlagLayout layout) : IFlagA
         return new CommandReport { Summary = summary, Selected = (long)summary.All.Total };
     }
 
-    /// <summary>The categories of a summary; <see cref="CategoryNames"/> holds the names CASA gives them.</summary>
     private enum Category { Array, Field, Spw, Scan, Observation, Antenna, Correlation, SpwCorrelation, SpwChannel, Baseline, AntennaScan }
 
-    private static readonly string[] CategoryNames =
-        ["array", "field", "spw", "scan", "observation", "antenna", "correlation", "spw:correlation", "spw:channel", "baseline", "antenna:scan"];
+    /// <summary>The name CASA gives a category.</summary>
+    private static string CategoryName(Category category) => category switch
+    {
+        Category.SpwCorrelation => "spw:correlation",
+        Category.SpwChannel => "spw:channel",
+        Category.AntennaScan => "antenna:scan",
+        _ => category.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>The name CASA gives an integer key of a category.</summary>
     private string Name(Category category, long key)
@@ -141,7 +146,7 @@ public sealed class SummaryAgent(SummarySpec spec, MsFlagLayout layout) : IFlagA
     private sealed class Counter
     {
         public readonly FlagCount All = new();
-        private readonly Dictionary<long, FlagCount>[] _counts = CategoryNames.Select(_ => new Dictionary<long, FlagCount>()).ToArray();
+        private readonly Dictionary<long, FlagCount>[] _counts = Enum.GetValues<Category>().Select(_ => new Dictionary<long, FlagCount>()).ToArray();
 
         public void Add(Category category, long key, long flagged, long total)
         {
@@ -155,7 +160,7 @@ public sealed class SummaryAgent(SummarySpec spec, MsFlagLayout layout) : IFlagA
             s.All.Add(All.Flagged, All.Total);
             for (int category = 0; category < _counts.Length; category++)
                 foreach (var (key, count) in _counts[category])
-                    s.Add(CategoryNames[category], agent.Name((Category)category, key), count.Flagged, count.Total);
+                    s.Add(CategoryName((Category)category), agent.Name((Category)category, key), count.Flagged, count.Total);
             return s;
         }
     }
