@@ -198,6 +198,10 @@ public class FlagParsingTests
     [TestCase(256, 12, 4.0, 0.1)]
     [TestCase(7, 40, 1.5, 0.3)]
     [TestCase(64, 8, 1.5, 0.05)]
+    [TestCase(64, 6, 3.0, 0.05)]   // a scan of 6 integrations along time: 2 columns left to the scalar path
+    [TestCase(31, 13, 2.0, 0.1)]
+    [TestCase(200, 3, 3.0, 0.0)]
+    [TestCase(200, 2, 3.0, 0.1)]
     public void TfcropDeviationsSimdFlagAsTheScalarPath(int n0, int n1, double cutoff, double flagged)
     {
         Assume.That(System.Runtime.Intrinsics.X86.Avx2.IsSupported, "the Simd path needs AVX2");
