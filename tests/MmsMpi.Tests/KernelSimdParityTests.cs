@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics.X86;
 using System.Runtime.InteropServices;
 using MmsMpi.Casacore;
 using MmsMpi.Kernels;
+using MmsMpi.Tasks.Flagging;
 using MmsMpi.Tasks.Transform;
 using NUnit.Framework;
 
@@ -316,6 +317,36 @@ public class KernelSimdParityTests
             for (int i = 0; i < n; i++)
                 if (!float.IsNaN(vis[i].Re))
                     Assert.That(scalar[i], Is.EqualTo((float)System.Numerics.Complex.Abs(new System.Numerics.Complex(vis[i].Re, vis[i].Im))).Within(1e-6).Percent, $"n {n} element {i}");
+        }
+    }
+
+    /// <summary>
+    /// clip's rule over a row: the same flags and count of new flags in both paths, for every mode, on values at the
+    /// range's ends (a double end such as 0.1 that no float equals), NaN, ±Inf, ±0, subnormals and FLT_EPSILON.
+    /// </summary>
+    [TestCase(false, false)]
+    [TestCase(false, true)]
+    [TestCase(true, false)]
+    [TestCase(true, true)]
+    public void ClipRuleFlagAll(bool outside, bool zeros)
+    {
+        var rng = new Random(10_000 + (outside ? 2 : 0) + (zeros ? 1 : 0));
+        float[] special = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, float.Epsilon, -1e-39f,
+            ClipRule.FltEpsilon, -ClipRule.FltEpsilon, 2 * ClipRule.FltEpsilon, 0.1f, 0.5f, 2f, -0.5f];
+        foreach (var minMax in new double[]?[] { null, [0.1, 2], [-0.5, 0.5] })
+        foreach (int n in new[] { 0, 1, 3, 4, 5, 9, 64, 1027 })
+        {
+            var values = Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.3 ? special[rng.Next(special.Length)] : 3 * rng.NextSingle() - 1).ToArray();
+            var before = Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.2).ToArray();
+            var rule = new ClipRule(minMax, outside, zeros);
+            var (scalar, simd) = ((bool[])before.Clone(), (bool[])before.Clone());
+            int addedScalar = rule.FlagAllScalar(values, scalar), addedSimd = rule.FlagAllSimd(values, simd);
+            string what = $"range {(minMax is null ? "none" : string.Join(",", minMax))} n {n}";
+            Same(simd, scalar, what);
+            Assert.That(addedSimd, Is.EqualTo(addedScalar), what);
+            Assert.That(addedScalar, Is.EqualTo(Enumerable.Range(0, n).Count(i => scalar[i] && !before[i])), what);
+            for (int i = 0; i < n; i++)
+                Assert.That(scalar[i], Is.EqualTo(before[i] || rule.Flags(values[i])), $"{what} value {values[i]}");
         }
     }
 }

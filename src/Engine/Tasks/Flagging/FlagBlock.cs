@@ -56,17 +56,22 @@ public sealed class FlagBlock
     }
 
     /// <summary>Sets one cell; counts a change in the report and marks the row.</summary>
-    public void Set(int row, int chan, int corr, bool value, CommandReport report) => SetAt(row, Index(row, chan, corr), value, report);
-
-    /// <summary><see cref="Set"/> by the cell's index in <see cref="Flag"/> (which must be in the row).</summary>
-    public void SetAt(int row, int index, bool value, CommandReport report)
+    public void Set(int row, int chan, int corr, bool value, CommandReport report)
     {
-        ref bool cell = ref Flag[index];
+        ref bool cell = ref Flag[Index(row, chan, corr)];
         if (cell == value) return;
         cell = value;
         Changed[row] = true;
         if (value) report.Flagged++;
         else report.Unflagged++;
+    }
+
+    /// <summary>Counts <paramref name="flagged"/> cells of a row an agent flagged in <see cref="Flag"/> itself (whole rows at once), as <see cref="Set"/> would have.</summary>
+    public void CountFlagged(int row, int flagged, CommandReport report)
+    {
+        if (flagged == 0) return;
+        Changed[row] = true;
+        report.Flagged += flagged;
     }
 
     /// <summary>Sets every selected cell of a row (row-based agents: manual, unflag, quack).</summary>

@@ -60,7 +60,8 @@ public sealed class ClipAgent(ClipSpec spec, MsFlagLayout layout) : IFlagAgent
 
     /// <summary>
     /// Every cell of each selected row tested, cell e of the row by the value of its own visibility: the row's values
-    /// first (amplitudes through the <see cref="Amplitude"/> kernel), then the rule; the same flags as the cell loop.
+    /// first (amplitudes through the <see cref="Amplitude"/> kernel), then the rule over the row
+    /// (<see cref="ClipRule.FlagAll"/>); the same flags and counts as the cell loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private void ClipWholeCells(FlagBlock block, BlockCells cells, ComplexF[] vis, VisFunction function)
@@ -76,8 +77,7 @@ public sealed class ClipAgent(ClipSpec spec, MsFlagLayout layout) : IFlagAgent
                 if (function == VisFunction.Abs) Amplitude.Of(rowVis, values);
                 else
                     for (int e = 0; e < size; e++) values[e] = VisTerm.Apply(function, rowVis[e].Re, rowVis[e].Im);
-                for (int e = 0; e < size; e++)
-                    if (_rule.Flags(values[e])) block.SetAt(row, at + e, true, _report);
+                block.CountFlagged(row, _rule.FlagAll(values.AsSpan(0, size), block.Flag.AsSpan(at, size)), _report);
             }
         }
         finally { ChunkPool.Return(values); }
