@@ -75,9 +75,7 @@ public sealed class ClipRule(double[]? minMax, bool outside, bool zeros)
             added += BitOperations.PopCount(word & ~old);
             ComplexLanes.StoreFlagWord(old | word, flags, e);
         }
-        for (int e = whole; e < values.Length; e++)
-            if (Flags(values[e]) && !flags[e]) { flags[e] = true; added++; }
-        return added;
+        return added + FlagAllScalar(values[whole..], flags[whole..]);
     }
 
     private static void Check(ReadOnlySpan<float> values, Span<bool> flags)
